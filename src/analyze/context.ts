@@ -1,0 +1,216 @@
+/**
+ * Indexes over a snapshot, built once per analysis, so that rules stay short and never scan lists twice.
+ * Pure: no I/O.
+ */
+import type {CollectionError, Jsonify, Snapshot} from '../snapshot/types.js'
+import type {
+  Instance,
+  NetworkAcl,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  Vpc,
+  VpcEndpoint,
+  LaunchTemplateVersion,
+  PrefixListEntry,
+} from '@aws-sdk/client-ec2'
+import type {
+  Listener,
+  LoadBalancer,
+  TargetGroup,
+  TargetHealthDescription,
+  Rule as ListenerRule,
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
+import type {Confidence, Finding, FindingRef, Remediation, RuleMeta, Severity} from '../rules/types.js'
+import {catalogue} from '../rules/catalogue/index.js'
+
+export type J<T> = Jsonify<T>
+
+export interface FindingInput {
+  message: string
+  resources: string[]
+  evidence?: string[]
+  data?: Record<string, unknown>
+  remediation: Remediation
+  /** Defaults to the catalogue's severity. */
+  severity?: Severity
+  /** Defaults to 'certain'. */
+  confidence?: Confidence
+  explains?: FindingRef[]
+  /** Defaults to `${ruleId}:${resources[0]}`. Set it when a rule emits several findings about one resource. */
+  key?: string
+  /** Defaults to the catalogue's title. */
+  title?: string
+}
+
+export class AnalysisContext {
+  readonly snapshot: Snapshot
+  readonly lb: J<LoadBalancer>
+  readonly listeners: J<Listener>[]
+  readonly targetGroups: J<TargetGroup>[]
+  readonly autoScalingGroups: J<AutoScalingGroup>[]
+  readonly instances: J<Instance>[]
+
+  private readonly instanceById = new Map<string, J<Instance>>()
+  private readonly subnetById = new Map<string, J<Subnet>>()
+  private readonly sgById = new Map<string, J<SecurityGroup>>()
+  private readonly vpcById = new Map<string, J<Vpc>>()
+  private readonly tgByArn = new Map<string, J<TargetGroup>>()
+  private readonly routeTableBySubnet = new Map<string, J<RouteTable>>()
+  private readonly mainRouteTableByVpc = new Map<string, J<RouteTable>>()
+  private readonly naclBySubnet = new Map<string, J<NetworkAcl>>()
+
+  constructor(snapshot: Snapshot) {
+    this.snapshot = snapshot
+    this.lb = snapshot.elbv2.LoadBalancers[0]
+    this.listeners = snapshot.elbv2.Listeners
+    this.targetGroups = snapshot.elbv2.TargetGroups
+    this.autoScalingGroups = snapshot.autoscaling.AutoScalingGroups
+    this.instances = snapshot.ec2.Instances
+    for (const i of snapshot.ec2.Instances) if (i.InstanceId) this.instanceById.set(i.InstanceId, i)
+    for (const s of snapshot.ec2.Subnets) if (s.SubnetId) this.subnetById.set(s.SubnetId, s)
+    for (const g of snapshot.ec2.SecurityGroups) if (g.GroupId) this.sgById.set(g.GroupId, g)
+    for (const v of snapshot.ec2.Vpcs) if (v.VpcId) this.vpcById.set(v.VpcId, v)
+    for (const t of snapshot.elbv2.TargetGroups) if (t.TargetGroupArn) this.tgByArn.set(t.TargetGroupArn, t)
+    for (const rt of snapshot.ec2.RouteTables) {
+      for (const a of rt.Associations ?? []) {
+        if (a.Main && rt.VpcId) this.mainRouteTableByVpc.set(rt.VpcId, rt)
+        if (a.SubnetId) this.routeTableBySubnet.set(a.SubnetId, rt)
+      }
+    }
+    for (const acl of snapshot.ec2.NetworkAcls) {
+      for (const a of acl.Associations ?? []) if (a.SubnetId) this.naclBySubnet.set(a.SubnetId, acl)
+    }
+  }
+
+  // ---- lookups -------------------------------------------------------------------------------------------
+
+  instance(id: string): J<Instance> | undefined {
+    return this.instanceById.get(id)
+  }
+
+  subnet(id: string): J<Subnet> | undefined {
+    return this.subnetById.get(id)
+  }
+
+  securityGroup(id: string): J<SecurityGroup> | undefined {
+    return this.sgById.get(id)
+  }
+
+  vpc(id: string): J<Vpc> | undefined {
+    return this.vpcById.get(id)
+  }
+
+  targetGroup(arn: string): J<TargetGroup> | undefined {
+    return this.tgByArn.get(arn)
+  }
+
+  /** The route table that applies to a subnet: its explicit association, else its VPC's main table. */
+  routeTableFor(subnetId: string): J<RouteTable> | undefined {
+    const explicit = this.routeTableBySubnet.get(subnetId)
+    if (explicit) return explicit
+    const vpcId = this.subnetById.get(subnetId)?.VpcId
+    return vpcId ? this.mainRouteTableByVpc.get(vpcId) : undefined
+  }
+
+  /** The network ACL associated with a subnet (every subnet has exactly one). */
+  naclFor(subnetId: string): J<NetworkAcl> | undefined {
+    return this.naclBySubnet.get(subnetId)
+  }
+
+  targetHealth(tgArn: string): J<TargetHealthDescription>[] {
+    return this.snapshot.elbv2.TargetHealthDescriptions[tgArn] ?? []
+  }
+
+  listenerRules(listenerArn: string): J<ListenerRule>[] {
+    return this.snapshot.elbv2.Rules[listenerArn] ?? []
+  }
+
+  /** A load balancer attribute's value, e.g. `idle_timeout.timeout_seconds`. */
+  lbAttribute(key: string): string | undefined {
+    const attrs = this.snapshot.elbv2.LoadBalancerAttributes[this.lb.LoadBalancerArn ?? ''] ?? []
+    return attrs.find((a) => a.Key === key)?.Value
+  }
+
+  targetGroupAttribute(tgArn: string, key: string): string | undefined {
+    return (this.snapshot.elbv2.TargetGroupAttributes[tgArn] ?? []).find((a) => a.Key === key)?.Value
+  }
+
+  vpcEndpoints(vpcId: string): J<VpcEndpoint>[] {
+    return this.snapshot.ec2.VpcEndpoints.filter((e) => e.VpcId === vpcId)
+  }
+
+  prefixListEntries(prefixListId: string): J<PrefixListEntry>[] | undefined {
+    return this.snapshot.ec2.PrefixListEntries[prefixListId]
+  }
+
+  launchTemplateVersions(): J<LaunchTemplateVersion>[] {
+    return this.snapshot.ec2.LaunchTemplateVersions
+  }
+
+  /** Target groups that some listener (default action or rule) forwards to. */
+  targetGroupsOnListeners(): Set<string> {
+    const arns = new Set<string>()
+    const collect = (actions: {TargetGroupArn?: string; ForwardConfig?: {TargetGroups?: {TargetGroupArn?: string}[]}}[] = []) => {
+      for (const a of actions) {
+        if (a.TargetGroupArn) arns.add(a.TargetGroupArn)
+        for (const t of a.ForwardConfig?.TargetGroups ?? []) if (t.TargetGroupArn) arns.add(t.TargetGroupArn)
+      }
+    }
+    for (const l of this.listeners) {
+      collect(l.DefaultActions)
+      for (const r of this.listenerRules(l.ListenerArn ?? '')) collect(r.Actions)
+    }
+    return arns
+  }
+
+  /** The Auto Scaling groups attached to a target group. */
+  groupsForTargetGroup(tgArn: string): J<AutoScalingGroup>[] {
+    return this.autoScalingGroups.filter((g) => (g.TargetGroupARNs ?? []).includes(tgArn))
+  }
+
+  // ---- collection errors ---------------------------------------------------------------------------------
+
+  /** The first collection error of an API (IAM action name), optionally for one resource. */
+  failure(api: string, resource?: string): CollectionError | undefined {
+    return this.snapshot.errors.find((e) => e.api === api && (resource === undefined || e.resource === undefined || e.resource === resource))
+  }
+
+  // ---- building findings ---------------------------------------------------------------------------------
+
+  meta(ruleId: string): RuleMeta {
+    const m = catalogue.get(ruleId)
+    if (!m) throw new Error(`rule ${ruleId} is missing from the catalogue`)
+    return m
+  }
+
+  finding(ruleId: string, input: FindingInput): Finding {
+    const meta = this.meta(ruleId)
+    return {
+      ruleId,
+      key: input.key ?? `${ruleId}:${input.resources[0] ?? ''}`,
+      severity: input.severity ?? meta.severity,
+      title: input.title ?? meta.title,
+      message: input.message,
+      resources: input.resources,
+      evidence: input.evidence ?? [],
+      ...(input.data ? {data: input.data} : {}),
+      remediation: input.remediation,
+      confidence: input.confidence ?? 'certain',
+      ...(input.explains ? {explains: input.explains} : {}),
+    }
+  }
+
+  /** `--region` flag for remediation commands, so they can be pasted as they are. */
+  get regionFlag(): string {
+    return `--region ${this.snapshot.meta.region}`
+  }
+}
+
+/** A readable name for an ARN: `app/web-alb/50dc6c495c0c9188` -> `web-alb`, `targetgroup/web/73e2d6bc24d8a067` -> `web`. */
+export function shortName(arn: string | undefined): string {
+  if (!arn) return '?'
+  const m = /:(?:loadbalancer\/(?:app|net|gwy)|targetgroup)\/([^/]+)/.exec(arn)
+  return m ? m[1] : arn
+}

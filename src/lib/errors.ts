@@ -1,0 +1,111 @@
+/**
+ * Errors have kinds (see DESIGN.md): a user error is one clear sentence and a hint, exit 2; a bug in the
+ * tool is its own kind, exit 3. Problems found in the account are not errors at all: they are findings.
+ */
+
+export const EXIT = {
+  healthy: 0,
+  problems: 1,
+  user: 2,
+  internal: 3,
+  /** Nothing wrong in what could be seen, but some checks could not run (missing permissions, failed calls). */
+  incomplete: 4,
+} as const
+
+export class UserError extends Error {
+  readonly kind = 'user'
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message)
+    this.name = 'UserError'
+  }
+}
+
+/** An AWS call failed in a way that stops the whole command (e.g. the load balancer itself cannot be read). */
+export class AwsCallError extends UserError {
+  constructor(
+    readonly api: string,
+    readonly code: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint)
+    this.name = 'AwsCallError'
+  }
+}
+
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedAccess',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'Forbidden',
+])
+
+const BAD_CREDENTIALS = new Set([
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'AuthFailure',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+  'InvalidAccessKeyId',
+])
+
+export interface AwsErrorLike {
+  name?: string
+  Code?: string
+  code?: string
+  message?: string
+  $metadata?: {httpStatusCode?: number}
+}
+
+export function awsErrorCode(error: unknown): string {
+  const e = error as AwsErrorLike
+  return e?.name && e.name !== 'Error' ? e.name : (e?.Code ?? e?.code ?? 'Error')
+}
+
+export function isAccessDenied(error: unknown): boolean {
+  return ACCESS_DENIED.has(awsErrorCode(error))
+}
+
+export function isBadCredentials(error: unknown): boolean {
+  return BAD_CREDENTIALS.has(awsErrorCode(error))
+}
+
+/** No credentials anywhere in the chain: the SDK throws CredentialsProviderError. */
+export function isMissingCredentials(error: unknown): boolean {
+  const name = (error as AwsErrorLike)?.name
+  return name === 'CredentialsProviderError' || /Could not load credentials/i.test((error as Error)?.message ?? '')
+}
+
+/**
+ * Turns an error thrown by an AWS call that the whole command depends on into a user error that names the call
+ * and, for AccessDenied, the IAM permission that is missing. Returns undefined for errors that are not AWS's.
+ */
+export function describeAwsFailure(api: string, error: unknown): UserError | undefined {
+  const code = awsErrorCode(error)
+  const raw = (error as Error)?.message ?? String(error)
+  if (isMissingCredentials(error)) {
+    return new UserError(
+      'No AWS credentials were found.',
+      'Configure credentials (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --profile.',
+    )
+  }
+  if (isBadCredentials(error)) {
+    return new AwsCallError(api, code, `AWS rejected the credentials when calling ${api} (${code}).`, 'Check that the profile or keys are current (aws sts get-caller-identity), or refresh your SSO session.')
+  }
+  if (isAccessDenied(error)) {
+    return new AwsCallError(api, code, `${api} was denied (${code}): the credentials lack the IAM permission ${api}.`, 'Run `asg-doctor policy` for the least-privilege policy the tool needs.')
+  }
+  const e = error as AwsErrorLike
+  if (e?.$metadata || /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN/.test(raw)) {
+    return new AwsCallError(api, code, `${api} failed: ${code}: ${raw}`)
+  }
+  return undefined
+}

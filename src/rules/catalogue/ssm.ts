@@ -1,0 +1,3 @@
+import type {RuleMeta} from '../types.js'
+
+export const ssmCatalogue: RuleMeta[] = []
