@@ -61,7 +61,10 @@ export class AnalysisContext {
   private readonly mainRouteTableByVpc = new Map<string, J<RouteTable>>()
   private readonly naclBySubnet = new Map<string, J<NetworkAcl>>()
 
-  constructor(snapshot: Snapshot) {
+  constructor(
+    snapshot: Snapshot,
+    private readonly metas: ReadonlyMap<string, RuleMeta> = catalogue,
+  ) {
     this.snapshot = snapshot
     this.lb = snapshot.elbv2.LoadBalancers[0]
     this.listeners = snapshot.elbv2.Listeners
@@ -180,7 +183,7 @@ export class AnalysisContext {
   // ---- building findings ---------------------------------------------------------------------------------
 
   meta(ruleId: string): RuleMeta {
-    const m = catalogue.get(ruleId)
+    const m = this.metas.get(ruleId)
     if (!m) throw new Error(`rule ${ruleId} is missing from the catalogue`)
     return m
   }

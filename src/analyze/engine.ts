@@ -5,7 +5,7 @@
 import {AnalysisContext, shortName} from './context.js'
 import {allRules} from '../rules/index.js'
 import {SEVERITIES} from '../rules/types.js'
-import type {CheckResult, Finding, Rule, Severity} from '../rules/types.js'
+import type {CheckResult, Finding, Rule, RuleMeta, Severity} from '../rules/types.js'
 import type {Snapshot} from '../snapshot/types.js'
 
 export const REPORT_SCHEMA = 'asg-doctor-report'
@@ -32,6 +32,8 @@ export interface Report {
     accountId?: string
   }
   collectedAt: string
+  /** The deployment at a glance, for the report's header. */
+  overview: Overview
   /** healthy: no finding at or above the threshold and every check ran; incomplete: some could not run. */
   status: ReportStatus
   summary: {
@@ -48,8 +50,30 @@ export interface Report {
   notes: string[]
 }
 
+export interface TargetCounts {
+  total: number
+  healthy: number
+  unhealthy: number
+  initial: number
+  unused: number
+  draining: number
+  unavailable: number
+}
+
+export interface Overview {
+  listeners: {port?: number; protocol?: string}[]
+  targetGroups: {name: string; arn: string; protocol?: string; port?: number; healthCheck: string; targets: TargetCounts}[]
+  autoScalingGroups: {name: string; min?: number; desired?: number; max?: number; inService: number; attached: boolean}[]
+  /** The ALB's idle timeout (idle_timeout.timeout_seconds), kept for the keep-alive check on the instances. */
+  idleTimeoutSeconds?: number
+  /** Set when the snapshot was collected against an emulator / endpoint override. */
+  endpointUrl?: string
+}
+
 export interface AnalyzeOptions {
   rules?: readonly Rule[]
+  /** Rule metadata by id; the project's catalogue unless a test brings its own. */
+  catalogue?: ReadonlyMap<string, RuleMeta>
   /** Findings at or above this severity make the report's status `problems`. Default `error`. */
   failOn?: Severity
   notes?: string[]
@@ -59,7 +83,7 @@ const severityRank = (s: Severity) => SEVERITIES.indexOf(s)
 const confidenceRank = {certain: 0, likely: 1, possible: 2} as const
 
 export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Report {
-  const ctx = new AnalysisContext(snapshot)
+  const ctx = new AnalysisContext(snapshot, options.catalogue)
   const rules = options.rules ?? allRules
   const failOn = options.failOn ?? 'error'
   const findings: Finding[] = []
@@ -128,6 +152,7 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Repor
       ...(snapshot.meta.accountId ? {accountId: snapshot.meta.accountId} : {}),
     },
     collectedAt: snapshot.meta.collectedAt,
+    overview: overview(ctx),
     status,
     summary,
     rootCauses,
@@ -206,4 +231,42 @@ export function linkRootCauses(findings: Finding[]): RootCause[] {
       compareFindings(a.cause, b.cause) ||
       b.symptoms.length - a.symptoms.length,
   )
+}
+
+export function countTargets(states: (string | undefined)[]): TargetCounts {
+  const c: TargetCounts = {total: states.length, healthy: 0, unhealthy: 0, initial: 0, unused: 0, draining: 0, unavailable: 0}
+  for (const s of states) {
+    if (s === 'unhealthy.draining') c.draining++
+    else if (s && s in c && s !== 'total') c[s as keyof Omit<TargetCounts, 'total'>]++
+  }
+  return c
+}
+
+function overview(ctx: AnalysisContext): Overview {
+  const attachedTgs = new Set(ctx.targetGroups.map((t) => t.TargetGroupArn))
+  const idle = Number(ctx.lbAttribute('idle_timeout.timeout_seconds'))
+  return {
+    listeners: ctx.listeners.map((l) => ({port: l.Port, protocol: l.Protocol})),
+    targetGroups: ctx.targetGroups.map((t) => ({
+      name: t.TargetGroupName ?? shortName(t.TargetGroupArn),
+      arn: t.TargetGroupArn ?? '',
+      protocol: t.Protocol,
+      port: t.Port,
+      healthCheck:
+        t.HealthCheckEnabled === false
+          ? 'disabled'
+          : `${t.HealthCheckProtocol ?? 'HTTP'}${t.HealthCheckPath ? ' ' + t.HealthCheckPath : ''} on ${t.HealthCheckPort === 'traffic-port' || !t.HealthCheckPort ? 'traffic port' : 'port ' + t.HealthCheckPort}, expects ${t.Matcher?.HttpCode ?? '200'}`,
+      targets: countTargets(ctx.targetHealth(t.TargetGroupArn ?? '').map((d) => d.TargetHealth?.State)),
+    })),
+    autoScalingGroups: ctx.autoScalingGroups.map((g) => ({
+      name: g.AutoScalingGroupName ?? '?',
+      min: g.MinSize,
+      desired: g.DesiredCapacity,
+      max: g.MaxSize,
+      inService: (g.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length,
+      attached: (g.TargetGroupARNs ?? []).some((a) => attachedTgs.has(a)),
+    })),
+    ...(Number.isFinite(idle) ? {idleTimeoutSeconds: idle} : {}),
+    ...(ctx.snapshot.meta.endpointUrl ? {endpointUrl: ctx.snapshot.meta.endpointUrl} : {}),
+  }
 }

@@ -1,0 +1,96 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../lib/base-command.js'
+import {EXIT} from '../lib/errors.js'
+import {endpointOverride} from '../lib/aws.js'
+import {SEVERITIES} from '../rules/types.js'
+import type {Report} from '../analyze/engine.js'
+
+export default class Diagnose extends BaseCommand<typeof Diagnose> {
+  static override summary = 'Find why an Application Load Balancer answers 502/503: from the ALB to the root cause.'
+
+  static override description = `Follows ALB → listeners → rules → target groups → target health → Auto Scaling groups → instances → subnets, route tables, NACLs and security groups, and reports the deepest cause it can prove, with the exact command that fixes it. Read-only.
+
+With no argument, lists the region's ALBs with one health line each.
+
+Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (unknown ALB, bad input, no region or credentials), 3 internal error, 4 nothing wrong found but some checks could not run (e.g. a missing IAM permission).`
+
+  static override examples = [
+    {description: 'Diagnose an ALB by name', command: '<%= config.bin %> <%= command.id %> web-alb --region eu-west-1'},
+    {description: 'By DNS name (the region comes from it)', command: '<%= config.bin %> <%= command.id %> web-alb-1234567890.eu-west-1.elb.amazonaws.com'},
+    {description: 'Analyse the bundled example of the reference incident, offline', command: '<%= config.bin %> <%= command.id %> --snapshot examples/nginx-missing.json'},
+    {description: 'Save what was collected, to attach to a ticket', command: '<%= config.bin %> <%= command.id %> web-alb --save-snapshot web-alb.json'},
+    {description: 'List the ALBs of a region', command: '<%= config.bin %> <%= command.id %> --region us-east-1'},
+  ]
+
+  static override args = {
+    alb: Args.string({description: 'ALB name, ARN, or DNS name. Omit to list the region\'s ALBs.', required: false}),
+  }
+
+  static override flags = {
+    snapshot: Flags.string({summary: 'Analyse a saved snapshot instead of calling AWS (no credentials needed).', helpGroup: 'INPUT'}),
+    'save-snapshot': Flags.string({summary: 'Write what was collected to this file (JSON, see docs/snapshot.md).', helpGroup: 'INPUT'}),
+    'fail-on': Flags.option({options: SEVERITIES, default: 'error' as const, summary: 'Lowest severity that makes the exit code 1.'})(),
+    format: Flags.option({options: ['text', 'markdown'] as const, default: 'text' as const, summary: 'Report format (--json for JSON).', char: 'o'})(),
+  }
+
+  public async run(): Promise<unknown> {
+    const {flags, args} = this
+    if (!args.alb && !flags.snapshot) return this.list()
+
+    const {diagnose} = await import('../diagnose/service.js')
+    const endpointUrl = endpointOverride(this.awsOptions())
+    const result = await diagnose(
+      {alb: args.alb, snapshotFile: flags.snapshot, saveSnapshot: flags['save-snapshot'], failOn: flags['fail-on'], region: flags.region},
+      {
+        clients: (region) => this.awsClients({region}),
+        toolVersion: this.config.version,
+        endpointUrl,
+        progress: (line) => this.progress(line),
+        trace: (line) => this.trace(line),
+      },
+    )
+    process.exitCode = exitCodeFor(result.report)
+    if (!this.jsonEnabled()) {
+      if (flags.format === 'markdown') {
+        const {renderMarkdown} = await import('../render/markdown.js')
+        process.stdout.write(renderMarkdown(result.report))
+      } else {
+        const {renderText} = await import('../render/text.js')
+        process.stdout.write(renderText(result.report, {chalk: this.chalk, verbose: flags.verbose}))
+      }
+    }
+    return result.report
+  }
+
+  private async list(): Promise<unknown> {
+    const clients = this.awsClients()
+    const region = await clients.region()
+    const {listLoadBalancers} = await import('../collect/list.js')
+    const albs = await listLoadBalancers(clients)
+    if (!this.jsonEnabled()) {
+      const c = this.chalk
+      if (albs.length === 0) {
+        this.log(`No application load balancers in ${region}.`)
+      } else {
+        this.log(c.bold(`Application load balancers in ${region}`))
+        for (const lb of albs) {
+          const tgs = lb.targetGroups
+            .map((t) => {
+              const line = `${t.name} ${t.healthy}/${t.total} healthy`
+              return t.total === 0 || t.healthy < t.total ? c.red(line) : c.green(line)
+            })
+            .join(', ')
+          this.log(`  ${c.bold(lb.name)} ${c.dim(`${lb.scheme}, ${lb.state}`)}  ${tgs || c.yellow('no target groups')}`)
+          this.log(`    ${c.dim(lb.dnsName ?? '')}`)
+        }
+        this.log('')
+        this.log(c.dim(`Diagnose one with: asg-doctor diagnose <name> --region ${region}`))
+      }
+    }
+    return {region, loadBalancers: albs}
+  }
+}
+
+export function exitCodeFor(report: Report): number {
+  return report.status === 'healthy' ? EXIT.healthy : report.status === 'problems' ? EXIT.problems : EXIT.incomplete
+}

@@ -1,0 +1,125 @@
+/**
+ * The IAM actions each command needs: the source of `asg-doctor policy` and of docs/iam.md. A test checks that
+ * every API a rule declares in the catalogue (`requires`) is granted here, so the two cannot drift apart.
+ */
+
+export interface PermissionSet {
+  /** Sid of the statement. */
+  sid: string
+  why: string
+  actions: string[]
+}
+
+/** `diagnose`, API reads only (what `--no-ssm` needs). All of them are read-only Describe/Get/List calls. */
+export const DIAGNOSE_READ: PermissionSet[] = [
+  {
+    sid: 'ReadLoadBalancer',
+    why: 'The ALB, its attributes, listeners, rules, target groups and target health.',
+    actions: [
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeLoadBalancerAttributes',
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeRules',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetGroupAttributes',
+      'elasticloadbalancing:DescribeTargetHealth',
+    ],
+  },
+  {
+    sid: 'ReadAutoScaling',
+    why: 'The Auto Scaling groups behind the target groups and their recent scaling activities.',
+    actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities'],
+  },
+  {
+    sid: 'ReadNetworkAndInstances',
+    why: 'Instances, subnets, route tables, NACLs, security groups, VPC endpoints, NAT and internet gateways, prefix lists, launch templates.',
+    actions: [
+      'ec2:DescribeInstances',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeRouteTables',
+      'ec2:DescribeNetworkAcls',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeVpcs',
+      'ec2:DescribeVpcAttribute',
+      'ec2:DescribeVpcEndpoints',
+      'ec2:DescribeNatGateways',
+      'ec2:DescribeInternetGateways',
+      'ec2:DescribeManagedPrefixLists',
+      'ec2:GetManagedPrefixListEntries',
+      'ec2:DescribeLaunchTemplateVersions',
+    ],
+  },
+  {
+    sid: 'WhoAmI',
+    why: 'The account id for the report (optional: the diagnosis runs without it).',
+    actions: ['sts:GetCallerIdentity'],
+  },
+]
+
+/** `diagnose` with SSM: readiness reads, plus the read-only diagnostic script sent through SSM. */
+export const DIAGNOSE_SSM: PermissionSet[] = [
+  {
+    sid: 'ReadSsmReadiness',
+    why: 'Whether SSM can reach each instance: instance profiles, role policies, SSM registration.',
+    actions: [
+      'iam:GetInstanceProfile',
+      'iam:ListAttachedRolePolicies',
+      'iam:ListRolePolicies',
+      'iam:GetRolePolicy',
+      'iam:GetPolicy',
+      'iam:GetPolicyVersion',
+      'ssm:DescribeInstanceInformation',
+    ],
+  },
+  {
+    sid: 'RunReadOnlyDiagnostics',
+    why: 'Runs the read-only diagnostic script (AWS-RunShellScript) on the instances and reads its output. Scope ssm:SendCommand to your instances with a Resource or a tag condition if you wish.',
+    actions: ['ssm:SendCommand', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
+  },
+]
+
+/** `fix-nginx`: what diagnose reads, plus the changes it makes when asked to. */
+export const FIX_NGINX: PermissionSet[] = [
+  {
+    sid: 'InstallNginxThroughSsm',
+    why: 'Runs the install script on the instances and follows it.',
+    actions: ['ssm:SendCommand', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation', 'ssm:DescribeInstanceInformation'],
+  },
+  {
+    sid: 'PersistInLaunchTemplate',
+    why: '--persist: a new launch template version with the install in its user data, and the group moved to it; --refresh: an instance refresh. iam:PassRole is needed when the template names an instance profile.',
+    actions: [
+      'ec2:DescribeLaunchTemplateVersions',
+      'ec2:CreateLaunchTemplateVersion',
+      'autoscaling:UpdateAutoScalingGroup',
+      'autoscaling:StartInstanceRefresh',
+      'autoscaling:DescribeInstanceRefreshes',
+      'iam:PassRole',
+    ],
+  },
+]
+
+export type PolicyScope = 'diagnose' | 'diagnose-no-ssm' | 'fix-nginx'
+
+export function permissionSets(scope: PolicyScope): PermissionSet[] {
+  switch (scope) {
+    case 'diagnose-no-ssm':
+      return DIAGNOSE_READ
+    case 'diagnose':
+      return [...DIAGNOSE_READ, ...DIAGNOSE_SSM]
+    case 'fix-nginx':
+      return [...DIAGNOSE_READ, ...DIAGNOSE_SSM, ...FIX_NGINX]
+  }
+}
+
+/** An IAM policy document granting the scope's actions, one statement per purpose, actions deduplicated. */
+export function policyDocument(scope: PolicyScope): {Version: string; Statement: {Sid: string; Effect: 'Allow'; Action: string[]; Resource: string}[]} {
+  const seen = new Set<string>()
+  const statements = []
+  for (const set of permissionSets(scope)) {
+    const actions = set.actions.filter((a) => !seen.has(a))
+    actions.forEach((a) => seen.add(a))
+    if (actions.length) statements.push({Sid: set.sid, Effect: 'Allow' as const, Action: actions, Resource: '*'})
+  }
+  return {Version: '2012-10-17', Statement: statements}
+}

@@ -1,0 +1,63 @@
+import {describe, expect, it} from 'vitest'
+import {clientConfig, regionFromArn, regionFromDnsName} from '../../src/lib/aws.js'
+import {describeAwsFailure, UserError} from '../../src/lib/errors.js'
+import {regionForInput} from '../../src/diagnose/service.js'
+
+describe('regions carried by ALB references', () => {
+  it('reads the region of ALB DNS names, internal and dualstack ones included', () => {
+    expect(regionFromDnsName('web-alb-1234567890.eu-west-1.elb.amazonaws.com')).toBe('eu-west-1')
+    expect(regionFromDnsName('internal-web-1234.us-east-2.elb.amazonaws.com.')).toBe('us-east-2')
+    expect(regionFromDnsName('dualstack.web-1.ap-southeast-1.elb.amazonaws.com')).toBe('ap-southeast-1')
+    expect(regionFromDnsName('web.cn-north-1.elb.amazonaws.com.cn')).toBe('cn-north-1')
+    expect(regionFromDnsName('us-gov-west-1-thing.us-gov-west-1.elb.amazonaws.com')).toBe('us-gov-west-1')
+    expect(regionFromDnsName('web-alb')).toBeUndefined()
+  })
+
+  it('reads the region of an ARN', () => {
+    expect(regionFromArn('arn:aws:elasticloadbalancing:eu-central-1:123456789012:loadbalancer/app/web/abc')).toBe('eu-central-1')
+    expect(regionFromArn('web')).toBeUndefined()
+  })
+
+  it('refuses a --region that contradicts the ALB reference', () => {
+    expect(regionForInput('web-1.eu-west-1.elb.amazonaws.com', undefined)).toBe('eu-west-1')
+    expect(regionForInput('http://web-1.eu-west-1.elb.amazonaws.com/path', undefined)).toBe('eu-west-1')
+    expect(regionForInput('web-alb', 'us-east-1')).toBe('us-east-1')
+    expect(() => regionForInput('web-1.eu-west-1.elb.amazonaws.com', 'us-east-1')).toThrowError(
+      'web-1.eu-west-1.elb.amazonaws.com is in region eu-west-1, but --region says us-east-1.',
+    )
+  })
+})
+
+describe('client configuration', () => {
+  it('uses adaptive retries and passes the AWS CLI conventions through', () => {
+    expect(clientConfig({region: 'eu-west-1', profile: 'ops', endpointUrl: 'http://127.0.0.1:5000'})).toEqual({
+      region: 'eu-west-1',
+      profile: 'ops',
+      endpoint: 'http://127.0.0.1:5000',
+      maxAttempts: 8,
+      retryMode: 'adaptive',
+    })
+    expect(clientConfig({})).toEqual({maxAttempts: 8, retryMode: 'adaptive'})
+  })
+})
+
+describe('AWS failures as user errors', () => {
+  const awsError = (name: string, message = 'no') => Object.assign(new Error(message), {name, $metadata: {httpStatusCode: 403}})
+
+  it('names the IAM permission for AccessDenied', () => {
+    const e = describeAwsFailure('elasticloadbalancing:DescribeLoadBalancers', awsError('AccessDenied'))
+    expect(e).toBeInstanceOf(UserError)
+    expect(e?.message).toBe('elasticloadbalancing:DescribeLoadBalancers was denied (AccessDenied): the credentials lack the IAM permission elasticloadbalancing:DescribeLoadBalancers.')
+  })
+
+  it('recognises missing and rejected credentials', () => {
+    expect(describeAwsFailure('x', Object.assign(new Error('Could not load credentials from any providers'), {name: 'CredentialsProviderError'}))?.message).toBe(
+      'No AWS credentials were found.',
+    )
+    expect(describeAwsFailure('sts:GetCallerIdentity', awsError('InvalidClientTokenId'))?.message).toMatch(/AWS rejected the credentials when calling sts:GetCallerIdentity/)
+  })
+
+  it('leaves errors that are not AWS\'s alone', () => {
+    expect(describeAwsFailure('x', new TypeError('undefined is not a function'))).toBeUndefined()
+  })
+})
