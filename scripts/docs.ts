@@ -66,7 +66,7 @@ export function iamMarkdown(): string {
     '`asg-doctor policy` prints these as a policy document (`--for diagnose | diagnose-no-ssm | fix-nginx`). A missing permission never stops a diagnosis: the checks that need it report *could not check* and name the action.',
     '',
     ...section('diagnose: API reads (all that `--no-ssm` needs)', DIAGNOSE_READ),
-    ...section('diagnose: SSM readiness and on-instance checks', DIAGNOSE_SSM),
+    ...section('diagnose: on-instance checks through SSM', DIAGNOSE_SSM),
     ...section('fix-nginx: on top of diagnose', FIX_NGINX),
     '## The diagnose policy document',
     '',

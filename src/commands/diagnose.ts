@@ -76,8 +76,10 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
         for (const lb of albs) {
           const tgs = lb.targetGroups
             .map((t) => {
-              const line = `${t.name} ${t.healthy}/${t.total} healthy`
-              return t.total === 0 || t.healthy < t.total ? c.red(line) : c.green(line)
+              if (t.error) return c.yellow(`${t.name} (health unknown: ${t.error})`)
+              const total = t.healthy + t.unhealthy + t.other
+              const line = `${t.name} ${t.healthy}/${total} healthy`
+              return total === 0 || t.healthy < total ? c.red(line) : c.green(line)
             })
             .join(', ')
           this.log(`  ${c.bold(lb.name)} ${c.dim(`${lb.scheme}, ${lb.state}`)}  ${tgs || c.yellow('no target groups')}`)

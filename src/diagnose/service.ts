@@ -81,7 +81,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
       log: deps.trace,
     })
     snapshot = collected.snapshot
-    stats = {calls: collected.stats.calls, ms: Date.now() - started, byApi: collected.stats.byApi}
+    stats = {calls: collected.stats.calls, ms: Date.now() - started, byApi: collected.stats.perApi}
     deps.trace(`collected with ${stats.calls} AWS calls in ${stats.ms} ms`)
     if (deps.endpointUrl) notes.push(`Collected from ${deps.endpointUrl} (endpoint override).`)
   }

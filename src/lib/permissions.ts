@@ -10,7 +10,7 @@ export interface PermissionSet {
   actions: string[]
 }
 
-/** `diagnose`, API reads only (what `--no-ssm` needs). All of them are read-only Describe/Get/List calls. */
+/** `diagnose`, API reads only (all that `--no-ssm` needs): read-only Describe/Get/List calls. */
 export const DIAGNOSE_READ: PermissionSet[] = [
   {
     sid: 'ReadLoadBalancer',
@@ -50,15 +50,6 @@ export const DIAGNOSE_READ: PermissionSet[] = [
     ],
   },
   {
-    sid: 'WhoAmI',
-    why: 'The account id for the report (optional: the diagnosis runs without it).',
-    actions: ['sts:GetCallerIdentity'],
-  },
-]
-
-/** `diagnose` with SSM: readiness reads, plus the read-only diagnostic script sent through SSM. */
-export const DIAGNOSE_SSM: PermissionSet[] = [
-  {
     sid: 'ReadSsmReadiness',
     why: 'Whether SSM can reach each instance: instance profiles, role policies, SSM registration.',
     actions: [
@@ -71,6 +62,15 @@ export const DIAGNOSE_SSM: PermissionSet[] = [
       'ssm:DescribeInstanceInformation',
     ],
   },
+  {
+    sid: 'WhoAmI',
+    why: 'The account id for the report (optional: the diagnosis runs without it).',
+    actions: ['sts:GetCallerIdentity'],
+  },
+]
+
+/** `diagnose` on the instances: the read-only diagnostic script sent through SSM (what `--no-ssm` leaves out). */
+export const DIAGNOSE_SSM: PermissionSet[] = [
   {
     sid: 'RunReadOnlyDiagnostics',
     why: 'Runs the read-only diagnostic script (AWS-RunShellScript) on the instances and reads its output. Scope ssm:SendCommand to your instances with a Resource or a tag condition if you wish.',

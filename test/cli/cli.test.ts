@@ -1,0 +1,115 @@
+import {describe, expect, it} from 'vitest'
+import {run} from './run.js'
+
+const noStackTrace = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
+
+describe('asg-doctor CLI, end to end on the bundled examples', () => {
+  it('--help lists the commands', () => {
+    const r = run(['--help'])
+    expect(r.code).toBe(0)
+    for (const c of ['diagnose', 'policy']) expect(r.stdout).toContain(c)
+  })
+
+  it('diagnoses the healthy example: exit 0', () => {
+    const r = run(['diagnose', '--snapshot', 'examples/healthy.json', '--no-color'])
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toContain('✔ Healthy')
+    expect(r.code).toBe(0)
+  })
+
+  it('diagnoses the security-group example: exit 1, led by the missing ALB rule', () => {
+    const r = run(['diagnose', '--snapshot', 'examples/sg-missing-alb-rule.json', '--json'])
+    expect(r.code).toBe(1)
+    const report = JSON.parse(r.stdout)
+    expect(report.rootCauses[0].cause.ruleId).toBe('sg-instance-ingress')
+    expect(report.rootCauses[0].symptoms.map((s: {ruleId: string}) => s.ruleId)).toContain('target-health-unhealthy')
+  })
+
+  it('diagnoses the not-attached example: exit 1, led by the Auto Scaling group', () => {
+    const r = run(['diagnose', '--snapshot', 'examples/asg-not-attached.json', '--json'])
+    expect(r.code).toBe(1)
+    const report = JSON.parse(r.stdout)
+    expect(report.rootCauses[0].cause.ruleId).toBe('asg-not-attached')
+    expect(report.rootCauses[0].symptoms.map((s: {ruleId: string}) => s.ruleId)).toContain('target-group-empty')
+  })
+
+  it('writes the JSON report with its schema and version', () => {
+    const r = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--json'])
+    expect(r.code).toBe(1)
+    const report = JSON.parse(r.stdout)
+    expect(report).toMatchObject({schema: 'asg-doctor-report', version: 1, status: 'problems', target: {name: 'web-alb', region: 'us-east-1'}})
+  })
+
+  it('renders markdown for a ticket', () => {
+    const r = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--format', 'markdown'])
+    expect(r.code).toBe(1)
+    expect(r.stdout.split('\n')[0]).toBe('# asg-doctor: web-alb (us-east-1)')
+    expect(r.stdout).toContain('## Root causes')
+  })
+
+  it('honours NO_COLOR and --color', () => {
+    // eslint-disable-next-line no-control-regex
+    const ansi = /\u001b\[/
+    expect(run(['diagnose', '--snapshot', 'examples/nginx-missing.json'], {NO_COLOR: '1'}).stdout).not.toMatch(ansi)
+    expect(run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--color']).stdout).toMatch(ansi)
+  })
+})
+
+describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
+  it('a snapshot file that does not exist', () => {
+    const r = run(['diagnose', '--snapshot', 'nope.json'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toBe('Error: Snapshot file nope.json does not exist.')
+    noStackTrace(r.stderr)
+  })
+
+  it('a malformed snapshot names the bad field', () => {
+    const r = run(['diagnose', '--snapshot', 'package.json'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('is not an asg-doctor snapshot')
+  })
+
+  it('an unknown flag', () => {
+    const r = run(['diagnose', '--frobnicate'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^Error: Nonexistent flag: --frobnicate/)
+    expect(r.stderr).toContain('Hint: See --help for usage.')
+    noStackTrace(r.stderr)
+  })
+
+  it('no region anywhere', () => {
+    const r = run(['diagnose', 'web-alb'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toBe('Error: No AWS region is set.')
+    noStackTrace(r.stderr)
+  })
+
+  it('a region contradicting the DNS name', () => {
+    const r = run(['diagnose', 'web-1.eu-west-1.elb.amazonaws.com', '--region', 'us-east-1'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toBe('Error: web-1.eu-west-1.elb.amazonaws.com is in region eu-west-1, but --region says us-east-1.')
+  })
+
+  it('no credentials anywhere (nothing is sent: the endpoint is a closed loopback port)', () => {
+    const r = run(['diagnose', 'web-alb', '--region', 'us-east-1'], {AWS_ENDPOINT_URL: 'http://127.0.0.1:9'})
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toBe('Error: No AWS credentials were found.')
+    noStackTrace(r.stderr)
+  })
+
+  it('errors as JSON with --json', () => {
+    const r = run(['diagnose', '--snapshot', 'nope.json', '--json'])
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.stdout)).toEqual({error: {kind: 'user', message: 'Snapshot file nope.json does not exist.'}})
+  })
+})
+
+describe('policy', () => {
+  it('prints a valid IAM policy document', () => {
+    const r = run(['policy'])
+    expect(r.code).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    expect(doc.Version).toBe('2012-10-17')
+    expect(doc.Statement.flatMap((s: {Action: string[]}) => s.Action)).toContain('elasticloadbalancing:DescribeTargetHealth')
+  })
+})
