@@ -89,7 +89,7 @@ export interface Elbv2Section {
   Listeners: Jsonify<Listener>[]
   /** DescribeRules, keyed by listener ARN. */
   Rules: Record<string, Jsonify<ListenerRule>[]>
-  /** Every target group the listeners' rules and default actions forward to. */
+  /** The load balancer's target groups, those its listeners' rules and default actions forward to, and those attached to the collected Auto Scaling groups. */
   TargetGroups: Jsonify<TargetGroup>[]
   /** DescribeTargetGroupAttributes, keyed by target group ARN. */
   TargetGroupAttributes: Record<string, Jsonify<TargetGroupAttribute>[]>
@@ -98,7 +98,10 @@ export interface Elbv2Section {
 }
 
 export interface AutoScalingSection {
-  /** The groups attached to any of the target groups (TargetGroupARNs), and groups owning a registered instance. */
+  /**
+   * The groups attached to any of the target groups (TargetGroupARNs), groups owning a registered instance, and groups
+   * attached to no target group that launch into the load balancer's VPC (candidates for asg-not-attached).
+   */
   AutoScalingGroups: Jsonify<AutoScalingGroup>[]
   /** DescribeScalingActivities (most recent first), keyed by group name. */
   Activities: Record<string, Jsonify<Activity>[]>
@@ -121,7 +124,7 @@ export interface Ec2Section {
   ManagedPrefixLists: Jsonify<ManagedPrefixList>[]
   /** GetManagedPrefixListEntries, keyed by prefix list id. */
   PrefixListEntries: Record<string, Jsonify<PrefixListEntry>[]>
-  /** The launch template versions the groups use (DescribeLaunchTemplateVersions), with their user data. */
+  /** The launch template versions the groups use, including the versions their instances run (DescribeLaunchTemplateVersions), with their user data. */
   LaunchTemplateVersions: Jsonify<LaunchTemplateVersion>[]
 }
 

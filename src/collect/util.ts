@@ -1,0 +1,58 @@
+/** Small pure helpers of the collect layer. */
+
+/** Splits a list into batches of at most `size` (the per-call id limits of the AWS APIs). */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** Distinct, defined, non-empty values, in first-seen order. */
+export function uniq(items: Iterable<string | undefined | null>): string[] {
+  const seen = new Set<string>()
+  for (const i of items) if (i) seen.add(i)
+  return [...seen]
+}
+
+/** Sorts by a string key, so that snapshots of the same account diff line by line. */
+export function sortBy<T>(items: readonly T[], key: (item: T) => string | number | undefined): T[] {
+  return [...items].sort((a, b) => {
+    const ka = key(a) ?? ''
+    const kb = key(b) ?? ''
+    return ka < kb ? -1 : ka > kb ? 1 : 0
+  })
+}
+
+/** The same record with its keys in sorted order (JSON keeps insertion order). */
+export function sortedRecord<V>(record: Record<string, V>): Record<string, V> {
+  const out: Record<string, V> = {}
+  for (const k of Object.keys(record).sort()) out[k] = record[k]
+  return out
+}
+
+/** Keeps the first item for each key. */
+export function dedupeBy<T>(items: readonly T[], key: (item: T) => string | undefined): T[] {
+  const seen = new Set<string>()
+  const out: T[] = []
+  for (const item of items) {
+    const k = key(item)
+    if (k === undefined) {
+      out.push(item)
+      continue
+    }
+    if (seen.has(k)) continue
+    seen.add(k)
+    out.push(item)
+  }
+  return out
+}
+
+/**
+ * Marks a promise that is started early and awaited later as handled, so that a rejection in between (only
+ * credential failures reject: every other failure is recorded) is not an unhandled rejection. Awaiting the
+ * returned promise still throws.
+ */
+export function early<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined)
+  return p
+}

@@ -1,0 +1,91 @@
+import {describe, expect, it} from 'vitest'
+import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
+import {launchTemplateRequests, selectGroups} from '../../src/collect/autoscaling.js'
+import {actionTargetGroupArns, referencedTargetGroupArns} from '../../src/collect/elbv2.js'
+import {referencedGroupIds, referencedPrefixListIds} from '../../src/collect/ec2.js'
+import {CallRunner} from '../../src/collect/runner.js'
+import {chunk, sortedRecord} from '../../src/collect/util.js'
+
+const group = (name: string, g: Partial<AutoScalingGroup>): AutoScalingGroup =>
+  ({AutoScalingGroupName: name, MinSize: 0, MaxSize: 1, DesiredCapacity: 0, DefaultCooldown: 300, AvailabilityZones: [], HealthCheckType: 'EC2', CreatedTime: new Date(), ...g}) as AutoScalingGroup
+
+describe('selectGroups', () => {
+  const selection = {targetGroupArns: new Set(['tg-a']), registeredInstanceIds: new Set(['i-reg']), vpcSubnetIds: new Set(['subnet-in'])}
+  it('keeps attached groups, owners of registered instances and unattached groups in the VPC', () => {
+    const kept = selectGroups(
+      [
+        group('attached', {TargetGroupARNs: ['tg-a']}),
+        group('owner', {TargetGroupARNs: ['tg-other'], Instances: [{InstanceId: 'i-reg'} as never]}),
+        group('candidate', {TargetGroupARNs: [], VPCZoneIdentifier: 'subnet-x, subnet-in'}),
+        group('other-vpc', {TargetGroupARNs: [], VPCZoneIdentifier: 'subnet-out'}),
+        group('other-tg', {TargetGroupARNs: ['tg-other'], VPCZoneIdentifier: 'subnet-in'}),
+      ],
+      selection,
+    )
+    expect(kept.map((g) => g.AutoScalingGroupName)).toEqual(['attached', 'owner', 'candidate'])
+  })
+})
+
+describe('launchTemplateRequests', () => {
+  it('asks once per template for the group version, mixed-policy version and instance versions', () => {
+    const reqs = launchTemplateRequests([
+      group('a', {LaunchTemplate: {LaunchTemplateId: 'lt-1', Version: '$Latest'}, Instances: [{LaunchTemplate: {LaunchTemplateId: 'lt-1', Version: '3'}} as never]}),
+      group('b', {MixedInstancesPolicy: {LaunchTemplate: {LaunchTemplateSpecification: {LaunchTemplateName: 'web'}}}}),
+      group('c', {LaunchTemplate: {LaunchTemplateId: 'lt-1', Version: '3'}}),
+      group('d', {LaunchConfigurationName: 'old-style'}),
+    ])
+    expect(reqs).toEqual([
+      {launchTemplateId: 'lt-1', versions: ['$Latest', '3']},
+      {launchTemplateName: 'web', versions: ['$Default']},
+    ])
+  })
+})
+
+describe('references', () => {
+  it('finds target groups in TargetGroupArn and weighted ForwardConfig actions of listeners and rules', () => {
+    expect(actionTargetGroupArns([{Type: 'forward', TargetGroupArn: 'a', ForwardConfig: {TargetGroups: [{TargetGroupArn: 'a'}, {TargetGroupArn: 'b'}]}}, {Type: 'fixed-response'}])).toEqual(['a', 'b'])
+    expect(referencedTargetGroupArns([{DefaultActions: [{Type: 'forward', TargetGroupArn: 'a'}]}], {l: [{Actions: [{Type: 'forward', TargetGroupArn: 'c'}]}]})).toEqual(['a', 'c'])
+  })
+
+  it('finds security groups and prefix lists named by ingress and egress rules', () => {
+    const sgs = [
+      {GroupId: 'sg-1', IpPermissions: [{UserIdGroupPairs: [{GroupId: 'sg-2'}], PrefixListIds: [{PrefixListId: 'pl-1'}]}], IpPermissionsEgress: [{UserIdGroupPairs: [{GroupId: 'sg-3'}]}]},
+      {GroupId: 'sg-2', IpPermissionsEgress: [{PrefixListIds: [{PrefixListId: 'pl-2'}, {PrefixListId: 'pl-1'}]}]},
+    ]
+    expect(referencedGroupIds(sgs)).toEqual(['sg-2', 'sg-3'])
+    expect(referencedPrefixListIds(sgs)).toEqual(['pl-1', 'pl-2'])
+  })
+})
+
+describe('CallRunner.paginate', () => {
+  it('stops when an endpoint answers the same token again', async () => {
+    const r = new CallRunner()
+    let calls = 0
+    const items = await r.paginate('x:List', undefined, async () => ({items: [++calls], next: 'same'}), (p) => p.items, (p) => p.next)
+    expect(items).toEqual([1, 2])
+    expect(r.stats(0).perApi).toEqual({'x:List': 2})
+  })
+
+  it('keeps the pages before a failed one and records the failure', async () => {
+    const r = new CallRunner()
+    const items = await r.paginate(
+      'x:List',
+      'res',
+      async (t) => {
+        if (t === 'p2') throw Object.assign(new Error('slow down'), {name: 'Throttling'})
+        return {items: ['a'], next: 'p2'}
+      },
+      (p) => p.items,
+      (p) => p.next,
+    )
+    expect(items).toEqual(['a'])
+    expect(r.errors).toEqual([{api: 'x:List', resource: 'res', code: 'Throttling', message: 'slow down', accessDenied: false}])
+  })
+})
+
+describe('util', () => {
+  it('chunks and sorts record keys', () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]])
+    expect(Object.keys(sortedRecord({b: 1, a: 2}))).toEqual(['a', 'b'])
+  })
+})

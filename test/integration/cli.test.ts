@@ -1,0 +1,139 @@
+/**
+ * The real binary against moto: `node bin/run.js diagnose ...` in a child process with fake credentials, so
+ * exit codes, stdout/stderr separation and --json are tested as a user meets them. Needs `npm run build`.
+ */
+import {execFile} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+import type {Moto} from './helpers/moto.js'
+import {motoEnv, startMoto} from './helpers/moto.js'
+import {seedWorld} from './helpers/seed.js'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const BIN = join(ROOT, 'bin/run.js')
+
+let moto: Moto
+let tmp: string
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+function run(args: string[]): Promise<Run> {
+  const started = performance.now()
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], {cwd: ROOT, env: motoEnv(moto.endpoint), timeout: 60_000}, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
+      done({code, stdout, stderr, ms: Math.round(performance.now() - started)})
+    })
+  })
+}
+
+/** `diagnose` with the emulator flags the brief gives, and --json. */
+const diagnose = (...args: string[]) => run(['diagnose', ...args, '--endpoint-url', moto.endpoint, '--region', 'us-east-1', '--json'])
+
+const json = (r: Run) => {
+  try {
+    return JSON.parse(r.stdout)
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`)
+  }
+}
+
+const ruleIds = (report: {findings?: {ruleId: string}[]}) => (report.findings ?? []).map((f) => f.ruleId)
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist/src/commands/diagnose.js'))) throw new Error('dist/src/commands/diagnose.js is missing: run `npm run build` before the CLI integration tests.')
+  moto = await startMoto()
+  tmp = await mkdtemp(join(tmpdir(), 'asg-doctor-cli-'))
+})
+
+afterAll(async () => {
+  await moto?.stop()
+  if (tmp) await rm(tmp, {recursive: true, force: true})
+})
+
+beforeEach(async () => {
+  await moto.reset()
+})
+
+describe('asg-doctor diagnose against moto', () => {
+  it('reports the healthy world as healthy, exit 0', async () => {
+    const world = await seedWorld(moto.endpoint)
+    const r = await diagnose(world.albName)
+    const report = json(r)
+    expect(report.status, JSON.stringify(report.findings, null, 1)).toBe('healthy')
+    expect(r.code).toBe(0)
+    expect(report.target.loadBalancerArn).toBe(world.albArn)
+    console.log(`healthy diagnose: ${r.ms} ms wall (node start, SDK load, collect, analyze)`)
+  })
+
+  it('finds the ALB by its DNS name pasted as a URL', async () => {
+    const world = await seedWorld(moto.endpoint)
+    const r = await diagnose(`http://${world.albDns}/`)
+    expect(json(r).target.loadBalancerArn).toBe(world.albArn)
+  })
+
+  it('answers an unknown ALB name with exit 2 and one sentence on stderr, no stack trace', async () => {
+    await seedWorld(moto.endpoint)
+    const r = await run(['diagnose', 'web-abl', '--endpoint-url', moto.endpoint, '--region', 'us-east-1'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('Error: No load balancer named "web-abl" was found in us-east-1.')
+    expect(r.stderr).toContain('Did you mean "web-alb"?')
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
+
+    const j = await diagnose('web-abl')
+    expect(j.code).toBe(2)
+    expect(json(j).error).toMatchObject({kind: 'user', message: 'No load balancer named "web-abl" was found in us-east-1.'})
+  })
+
+  it('lists the region\'s ALBs when given no argument', async () => {
+    const world = await seedWorld(moto.endpoint)
+    const r = await diagnose()
+    expect(r.code).toBe(0)
+    expect(json(r).loadBalancers).toEqual([expect.objectContaining({name: 'web-alb', dnsName: world.albDns})])
+    const text = await run(['diagnose', '--endpoint-url', moto.endpoint, '--region', 'us-east-1'])
+    expect(text.stdout).toContain('web-alb')
+  })
+
+  it('gives the same findings offline from a saved snapshot', async () => {
+    const world = await seedWorld(moto.endpoint, {stopOneInstance: true})
+    const file = join(tmp, 'web-alb.json')
+    const live = await diagnose(world.albName, '--save-snapshot', file)
+    const saved = JSON.parse(await readFile(file, 'utf8'))
+    expect(saved.format).toBe('asg-doctor-snapshot')
+    await moto.reset()
+    // Offline: the emulator is empty now, so only the file can give these findings.
+    const offline = await run(['diagnose', '--snapshot', file, '--json'])
+    expect(offline.code).toBe(live.code)
+    expect(json(offline).findings).toEqual(json(live).findings)
+    expect(ruleIds(json(offline)).length).toBeGreaterThan(0)
+  })
+
+  it('reports a stopped instance as target-health-unused', async () => {
+    const world = await seedWorld(moto.endpoint, {stopOneInstance: true})
+    const r = await diagnose(world.albName)
+    const report = json(r)
+    expect(ruleIds(report)).toContain('target-health-unused')
+    const finding = report.findings.find((f: {ruleId: string}) => f.ruleId === 'target-health-unused')
+    expect(JSON.stringify(finding)).toContain(world.stoppedInstanceId)
+    expect([0, 1]).toContain(r.code)
+  })
+
+  it('reports an instance security group without the ALB rule as sg-instance-ingress, exit 1', async () => {
+    const world = await seedWorld(moto.endpoint, {instanceSgAllowsAlb: false})
+    const r = await diagnose(world.albName)
+    const report = json(r)
+    expect(ruleIds(report)).toContain('sg-instance-ingress')
+    expect(JSON.stringify(report.findings.find((f: {ruleId: string}) => f.ruleId === 'sg-instance-ingress'))).toContain(world.webSg)
+    expect(report.status).toBe('problems')
+    expect(r.code).toBe(1)
+  })
+})
