@@ -1,0 +1,104 @@
+/**
+ * launch-template-no-web-server: the launch template version an attached group uses has user data that never
+ * installs or starts a web server, or no user data at all. The reference incident's root cause as seen without
+ * SSM. The AMI may have one baked in, which the snapshot cannot show: `likely` at best, and only when the targets'
+ * health (connection refused or timed out) agrees; a healthy target of the group refutes it.
+ */
+import type {AnalysisContext} from '../../analyze/context.js'
+import type {Finding, FindingRef, Rule} from '../types.js'
+import {decodeUserData as decodeDocument, encodeUserData, mergeUserData} from '../../fix/user-data.js'
+import {groupTemplate} from './launch-template.js'
+import type {GroupTemplate} from './launch-template.js'
+import {attachedGroups, eqi, inServiceIds, reasonIs, targetsInState, tgName} from './util.js'
+import type {Group} from './util.js'
+import {decodeUserData, installedPackages, judgeUserData, nginxLines, packageManager} from './user-data.js'
+
+export const ID = 'launch-template-no-web-server'
+
+const NO_ANSWER = ['Target.FailedHealthChecks', 'Target.Timeout']
+
+/**
+ * The new version's user data: the original untouched plus the install as its own MIME part (the same merge as
+ * `fix-nginx --persist`, so an original ending in `exit 0` cannot skip the install). Undefined for a format
+ * cloud-init would not merge (e.g. Windows).
+ */
+function newUserData(text: string, lines: string[]): string | undefined {
+  try {
+    return encodeUserData(mergeUserData(text, `#!/bin/bash\nset -euo pipefail\n${lines.join('\n')}\n`)).base64
+  } catch {
+    return undefined
+  }
+}
+
+function fixCommands(ctx: AnalysisContext, g: Group, t: GroupTemplate, userData: string | undefined): string[] {
+  const ref = t.id ? `--launch-template-id ${t.id}` : `--launch-template-name ${t.name}`
+  const name = g.AutoScalingGroupName
+  return [
+    ...(userData
+      ? [`aws ec2 create-launch-template-version ${ref} --source-version ${t.version?.VersionNumber} --launch-template-data '${JSON.stringify({UserData: userData})}' ${ctx.regionFlag}`]
+      : []),
+    ...(/^\d+$/.test(t.requested) ? [`aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${name} --launch-template ${t.id ? `LaunchTemplateId=${t.id}` : `LaunchTemplateName=${t.name}`},Version='$Latest' ${ctx.regionFlag}`] : []),
+    `aws autoscaling start-instance-refresh --auto-scaling-group-name ${name} ${ctx.regionFlag}`,
+    `asg-doctor fix-nginx ${ctx.lb.LoadBalancerName} ${ctx.regionFlag}`,
+  ]
+}
+
+function check(ctx: AnalysisContext): Finding[] {
+  const findings: Finding[] = []
+  for (const {group, tgs} of attachedGroups(ctx)) {
+    const t = groupTemplate(ctx, group)
+    if (!t?.version) continue
+    const text = decodeUserData(t.version.LaunchTemplateData?.UserData)
+    const verdict = judgeUserData(text)
+    if (verdict.kind === 'serves' || verdict.kind === 'delegated') continue
+    const ours = new Set(inServiceIds(group))
+    const healthy = tgs.some((tg) => targetsInState(ctx, tg.TargetGroupArn ?? '', 'healthy').some((d) => ours.has(d.Target?.Id ?? '')))
+    if (healthy) continue // something answers the health checks: the AMI must bring the server
+    const silent = tgs.filter((tg) => targetsInState(ctx, tg.TargetGroupArn ?? '', 'unhealthy').some((d) => reasonIs(d, ...NO_ANSWER)))
+    const allDown = silent.some((tg) => ctx.targetHealth(tg.TargetGroupArn ?? '').every((d) => !eqi(d.TargetHealth?.State, 'healthy')))
+    const name = group.AutoScalingGroupName ?? '?'
+    const lt = `${t.name ?? t.id} version ${t.version.VersionNumber}`
+    const ami = t.version.LaunchTemplateData?.ImageId ?? '?'
+    const what =
+      verdict.kind === 'empty' ? 'has no user data' : verdict.kind === 'installed-not-started' ? `installs ${verdict.servers.join(', ')} but never starts it` : 'has user data that never installs or starts a web server'
+    const pm = packageManager(text)
+    const lines = nginxLines(pm, tgs[0]?.HealthCheckPath, verdict.kind === 'installed-not-started' ? verdict.servers : undefined)
+    const original = decodeDocument(t.version.LaunchTemplateData?.UserData)
+    const userData = newUserData(original, lines)
+    const explains: FindingRef[] = silent.map((tg) => ({ruleId: 'target-health-unhealthy', resource: tg.TargetGroupArn}))
+    findings.push(
+      ctx.finding(ID, {
+        key: `${ID}:${name}`,
+        severity: silent.length === 0 ? 'warning' : allDown ? 'critical' : 'error',
+        confidence: silent.length > 0 ? 'likely' : 'possible',
+        message:
+          `Launch template ${lt}, used by ${name}, ${what}: unless AMI ${ami} has a web server baked in, nothing answers the health checks on port ${tgs[0]?.Port ?? 80}` +
+          (silent.length ? ` — and the targets of ${silent.map(tgName).join(', ')} indeed refuse or ignore them` : ''),
+        resources: [t.id ?? t.name ?? '?', name, ...tgs.map((tg) => tg.TargetGroupArn ?? '')],
+        evidence: [
+          `${name} launches ${lt} (requested ${t.requested}), AMI ${ami}`,
+          verdict.kind === 'empty'
+            ? 'LaunchTemplateData.UserData is empty'
+            : `user data (${text.trim().split('\n').length} lines) installs ${installedPackages(text).join(', ') || 'no package'}; no web server, container or app server is started`,
+          ...silent.map((tg) => `${tgName(tg)}: unhealthy targets with ${NO_ANSWER.join(' or ')}`),
+          'the AMI\'s contents cannot be seen from the API: a custom image could already run a web server',
+        ],
+        data: {autoScalingGroupName: name, launchTemplateId: t.id, version: t.version.VersionNumber, imageId: ami, verdict: verdict.kind, userDataFixLines: lines},
+        remediation: {
+          summary:
+            `Add to the user data (${pm}): ${lines.join('; ')}; create a new launch template version with it and start an instance refresh. ` +
+            'Meanwhile `asg-doctor fix-nginx` installs and starts nginx on the running instances through SSM (with --persist --refresh it also does the two steps before).',
+          commands: fixCommands(ctx, group, t, userData),
+          console:
+            'Other distributions: dnf install -y nginx (Amazon Linux 2023), yum install -y nginx (Amazon Linux 2), apt-get update && apt-get install -y nginx (Ubuntu); then systemctl enable --now nginx.' +
+            (userData && text.trim() !== '' ? ' The new user data above is a MIME multipart: the original user data, untouched, then the install script.' : '') +
+            (userData ? '' : ' This user data is in a format cloud-init cannot merge: add the lines to it by hand (EC2 console: Launch templates > Modify template (Create new version) > Advanced details > User data).'),
+        },
+        explains,
+      }),
+    )
+  }
+  return findings
+}
+
+export const launchTemplateNoWebServer: Rule = {id: ID, check}

@@ -1,0 +1,54 @@
+/**
+ * target-group-empty: a target group a listener forwards to that has no registered target. The ALB answers
+ * 503 for every request routed there. A symptom: asg-not-attached, asg-no-capacity or asg-launch-failures say why.
+ */
+import type {AnalysisContext} from '../../analyze/context.js'
+import type {Finding, Rule} from '../types.js'
+import {registeredTargets, tgName} from './util.js'
+
+export const ID = 'target-group-empty'
+
+/** Target groups the listeners' default actions forward to: an empty one there takes the whole site down. */
+function defaultActionTgArns(ctx: AnalysisContext): Set<string> {
+  const arns = new Set<string>()
+  for (const a of ctx.listeners.flatMap((l) => l.DefaultActions ?? [])) {
+    if (a.TargetGroupArn) arns.add(a.TargetGroupArn)
+    for (const t of a.ForwardConfig?.TargetGroups ?? []) if (t.TargetGroupArn) arns.add(t.TargetGroupArn)
+  }
+  return arns
+}
+
+function nextStep(ctx: AnalysisContext, tgArn: string): {summary: string; commands: string[]} {
+  const attached = ctx.groupsForTargetGroup(tgArn).map((g) => g.AutoScalingGroupName ?? '?')
+  if (attached.length > 0) {
+    return {
+      summary: `Auto Scaling group ${attached.join(', ')} is attached but has registered nothing: see why it has no running instance.`,
+      commands: [`aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names ${attached.join(' ')} ${ctx.regionFlag}`],
+    }
+  }
+  return {
+    summary: 'Attach the Auto Scaling group that should serve this target group, or register instances.',
+    commands: [`aws elbv2 register-targets --target-group-arn ${tgArn} --targets Id=<instance-id> ${ctx.regionFlag}`],
+  }
+}
+
+function check(ctx: AnalysisContext): Finding[] {
+  const onListeners = ctx.targetGroupsOnListeners()
+  const byDefault = defaultActionTgArns(ctx)
+  return ctx.targetGroups
+    .filter((tg) => onListeners.has(tg.TargetGroupArn ?? '') && registeredTargets(ctx, tg.TargetGroupArn ?? '').length === 0)
+    .map((tg) => {
+      const arn = tg.TargetGroupArn ?? ''
+      const isDefault = byDefault.has(arn)
+      return ctx.finding(ID, {
+        severity: isDefault ? 'critical' : 'error',
+        message: `Target group ${tgName(tg)} has no registered target, so the ALB answers 503 for ${isDefault ? 'every request its listener\'s default action forwards there' : 'the requests its listener rules forward there'}`,
+        resources: [arn],
+        evidence: [`DescribeTargetHealth for ${tgName(tg)} returned no registered target`, `attached Auto Scaling groups: ${ctx.groupsForTargetGroup(arn).map((g) => g.AutoScalingGroupName).join(', ') || 'none'}`],
+        data: {targetGroupArn: arn, defaultAction: isDefault},
+        remediation: nextStep(ctx, arn),
+      })
+    })
+}
+
+export const targetGroupEmpty: Rule = {id: ID, check}

@@ -1,0 +1,97 @@
+/**
+ * Reads launch template user data (base64; plain, gzip, cloud-init MIME multipart or #cloud-config) and tells
+ * whether it installs or starts something that answers HTTP. Text heuristics: an AMI can have a web server baked
+ * in, and a script fetched at boot can do anything, so callers treat the verdict as evidence, not proof.
+ */
+import {decodeUserData as decodeDocument} from '../../fix/user-data.js'
+
+export const WEB_SERVERS = /\b(nginx\d*|httpd|apache2|caddy|lighttpd|tomcat\d*|haproxy|traefik|envoy)\b/g
+
+/** The user data as text (gzip undone); MIME multipart archives, nested ones too, are flattened into their parts. */
+export function decodeUserData(b64: string | undefined): string {
+  return flatten(decodeDocument(b64))
+}
+
+function flatten(text: string): string {
+  const [head] = text.split(/\r?\n\r?\n/)
+  const boundary = /^content-type:\s*multipart\/[^\n]*boundary="?([^"\s;]+)"?/im.exec(head)?.[1]
+  if (!boundary) return text
+  return text
+    .split(`--${boundary}`)
+    .slice(1)
+    .map((part) => {
+      const [headers, ...body] = part.trim().split(/\r?\n\r?\n/)
+      if (/^content-type:\s*multipart\//im.test(headers)) return flatten(part.trim())
+      const content = body.join('\n\n').trim()
+      return /content-transfer-encoding:\s*base64/i.test(headers) ? decodeDocument(content) : content
+    })
+    .join('\n')
+}
+
+export type Verdict =
+  | {kind: 'serves'; evidence: string}
+  | {kind: 'delegated'; evidence: string}
+  | {kind: 'installed-not-started'; servers: string[]}
+  | {kind: 'no-server'}
+  | {kind: 'empty'}
+
+const APP_SERVERS: RegExp[] = [
+  /\b(?:docker|podman|nerdctl)\s+(?:container\s+)?run\b[^\n]*/,
+  /\bdocker[- ]compose\b[^\n]*\bup\b[^\n]*/,
+  /\bjava\b[^\n]*\s-jar\b[^\n]*/,
+  /\b(?:pm2\s+start|npm\s+(?:run\s+)?start|node\s+\S+\.m?js|gunicorn|uvicorn|flask\s+run|python3?\s+-m\s+http\.server|php\s+-S|busybox\s+httpd|puma|rails\s+s(?:erver)?)\b[^\n]*/,
+  /\bECS_CLUSTER=\S+/,
+]
+const DELEGATES = /\b(?:curl|wget)\b[^\n]*\|\s*(?:sudo\s+)?(?:ba)?sh\b|\baws\s+s3\s+cp\b[^\n]*\.(?:sh|bash)\b|\b(?:ansible-pull|chef-client|puppet\s+apply|salt-call|cfn-init)\b|^#include\b/m
+const INSTALL = /^\s*-?\s*(?:sudo\s+)?(dnf|yum|apt-get|apt|zypper|apk|amazon-linux-extras|snap)\b[^\n]*\b(?:install|add)\b([^\n]*)/gm
+
+/** Package names in a cloud-config `packages:` list. */
+function cloudConfigPackages(text: string): string[] {
+  const list = /^packages:\s*\n((?:[ \t]*-[^\n]*\n?)+)/m.exec(text)?.[1] ?? ''
+  return list.split('\n').map((l) => l.replace(/^\s*-\s*/, '').replace(/[[\]"',]/g, ' ').trim().split(/\s+/)[0]).filter(Boolean)
+}
+
+export function judgeUserData(text: string): Verdict {
+  if (text.trim() === '') return {kind: 'empty'}
+  // runcmd entries may be YAML arrays: [systemctl, enable, --now, nginx]
+  const flat = text.replace(/[[\]"',]/g, ' ')
+  for (const re of APP_SERVERS) {
+    const m = re.exec(flat)
+    if (m) return {kind: 'serves', evidence: m[0].trim()}
+  }
+  const started = [...flat.matchAll(/\bsystemctl\s+(?:-\S+\s+)*(?:enable|start|restart|reload-or-restart)\b([^\n;&|]*)|\bservice\s+(\S+)\s+(?:re)?start\b/g)]
+  const startedServer = started.find((m) => (m[1] ?? m[2] ?? '').match(WEB_SERVERS))
+  if (startedServer) return {kind: 'serves', evidence: startedServer[0].trim()}
+  // A systemd unit written by the user data and then started: an app server of its own.
+  if (/^ExecStart=/m.test(text) && started.length > 0) return {kind: 'serves', evidence: `${started[0][0].trim()} (a unit with ExecStart)`}
+  const installs = [...flat.matchAll(INSTALL)].map((m) => ({manager: m[1], servers: [...(m[2].match(WEB_SERVERS) ?? [])]}))
+  installs.push({manager: 'cloud-config packages:', servers: cloudConfigPackages(text).filter((p) => p.match(WEB_SERVERS))})
+  // Debian packages start their service on install, RPM packages do not; cloud-config does not say which
+  // distribution it runs on, so it gets the benefit of the doubt.
+  const autoStarted = installs.find((i) => ['apt', 'apt-get', 'snap', 'cloud-config packages:'].includes(i.manager) && i.servers.length > 0)
+  if (autoStarted) return {kind: 'serves', evidence: `${autoStarted.manager} install ${autoStarted.servers.join(' ')}`}
+  if (DELEGATES.test(text)) return {kind: 'delegated', evidence: DELEGATES.exec(text)![0].trim()}
+  const servers = [...new Set(installs.flatMap((i) => i.servers))]
+  return servers.length > 0 ? {kind: 'installed-not-started', servers} : {kind: 'no-server'}
+}
+
+/** Every package the user data installs with a package manager, for evidence: "amazon-cloudwatch-agent". */
+export const installedPackages = (text: string): string[] =>
+  [...text.matchAll(INSTALL)].flatMap((m) => m[2].split(/\s+/).filter((w) => /^[a-z0-9][\w.+-]*$/i.test(w) && !['install', 'add', 'update'].includes(w)))
+
+/** The package manager the user data already uses, so the fix speaks its language (dnf on Amazon Linux 2023). */
+export function packageManager(text: string): 'dnf' | 'yum' | 'apt' {
+  if (/\bapt(?:-get)?\b/.test(text)) return 'apt'
+  if (/\byum\b/.test(text)) return 'yum'
+  return 'dnf'
+}
+
+/** Shell lines that install nginx, give the health-check path something to answer, and start it. */
+export function nginxLines(pm: 'dnf' | 'yum' | 'apt', healthPath: string | undefined, onlyStart?: string[]): string[] {
+  if (onlyStart) return [`systemctl enable --now ${onlyStart.join(' ')}`]
+  const install = {dnf: 'dnf install -y nginx', yum: 'yum install -y nginx', apt: 'apt-get update && apt-get install -y nginx'}[pm]
+  const root = pm === 'apt' ? '/var/www/html' : '/usr/share/nginx/html'
+  const dir = healthPath?.replace(/\/[^/]*$/, '')
+  const page = healthPath && healthPath !== '/' && !healthPath.endsWith('/') ? [...(dir ? [`mkdir -p ${root}${dir}`] : []), `echo ok > ${root}${healthPath}`] : []
+  return [install, ...page, 'systemctl enable --now nginx']
+}
