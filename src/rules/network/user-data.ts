@@ -1,0 +1,41 @@
+/**
+ * What an instance's user data tries to download at boot, read from the launch template version it was launched
+ * from. Used to say, next to a missing route out, which install could not have worked.
+ */
+import type {Instance} from '@aws-sdk/client-ec2'
+import type {AnalysisContext, J} from '../../analyze/context.js'
+
+/** A package manager installing or updating packages (sudo, flags and `-y` allowed before the verb). */
+const INSTALL = /^\s*(?:sudo\s+)?(?:dnf|yum|apt-get|apt|zypper|apk)\b(?:\s+-\S+)*\s+(?:install|update|upgrade|add)\b.*$/m
+
+export interface UserDataInstall {
+  /** The first install line, e.g. `dnf install -y nginx`. */
+  line: string
+  /** `lt-0abc… v3`. */
+  source: string
+}
+
+/**
+ * The first package-install line of the user data the instance was launched with; `null` when the user data is
+ * known and installs nothing; `undefined` when it is not in the snapshot (or is not plain text, e.g. gzip).
+ */
+export function userDataInstalls(ctx: AnalysisContext, instance: J<Instance>): UserDataInstall | null | undefined {
+  const tag = (k: string) => instance.Tags?.find((t) => t.Key === k)?.Value
+  const fromAsg = ctx.autoScalingGroups.flatMap((g) => g.Instances ?? []).find((i) => i.InstanceId === instance.InstanceId)?.LaunchTemplate
+  const ltId = tag('aws:ec2launchtemplate:id') ?? fromAsg?.LaunchTemplateId
+  if (!ltId) return undefined
+  const version = tag('aws:ec2launchtemplate:version') ?? fromAsg?.Version
+  const versions = ctx.launchTemplateVersions().filter((v) => v.LaunchTemplateId === ltId)
+  const chosen =
+    versions.find((v) => String(v.VersionNumber) === version) ??
+    versions.find((v) => v.DefaultVersion) ??
+    [...versions].sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0]
+  if (!chosen) return undefined
+  const encoded = chosen.LaunchTemplateData?.UserData
+  if (!encoded) return null
+  const text = Buffer.from(encoded, 'base64').toString('utf8')
+  // Gzipped user data starts with 0x1f 0x8b; we do not unpack it here.
+  if (text.charCodeAt(0) === 0x1f) return undefined
+  const m = INSTALL.exec(text)
+  return m ? {line: m[0].trim(), source: `${ltId} v${chosen.VersionNumber ?? '?'}`} : null
+}
