@@ -1,0 +1,45 @@
+/**
+ * enableDnsSupport off turns off the VPC's Amazon DNS server: the agent cannot resolve any endpoint, public or
+ * private. enableDnsHostnames off stops interface endpoints' private DNS from working (AWS requires both
+ * attributes for it), which only matters when the agents rely on such endpoints.
+ */
+import type {AnalysisContext} from '../../analyze/context.js'
+import type {Finding, Rule, RuleOutcome} from '../types.js'
+import {SSM_SERVICES, explainsOffline, notCollected, runningInstances, usableEndpoint} from './common.js'
+
+export const id = 'ssm-vpc-dns-disabled'
+
+function check(ctx: AnalysisContext): RuleOutcome {
+  const skip = notCollected(ctx, 'ssm')
+  if (skip) return skip
+  const running = runningInstances(ctx)
+  const findings: Finding[] = []
+  for (const vpcId of new Set(running.map((i) => i.VpcId ?? ''))) {
+    const attrs = ctx.snapshot.ec2.VpcAttributes[vpcId]
+    if (!attrs) continue
+    const instanceIds = running.filter((i) => i.VpcId === vpcId).map((i) => i.InstanceId!)
+    const usesEndpoints = SSM_SERVICES.some((svc) => usableEndpoint(ctx, vpcId, svc))
+    const off: string[] = []
+    if (attrs.EnableDnsSupport === false) off.push('enableDnsSupport')
+    if (attrs.EnableDnsHostnames === false && usesEndpoints) off.push('enableDnsHostnames')
+    if (off.length === 0) continue
+    findings.push(
+      ctx.finding(id, {
+        message:
+          `${vpcId} has ${off.join(' and ')} off: ` +
+          (off.includes('enableDnsSupport') ? 'the Amazon DNS server is disabled, so the SSM agent cannot resolve any endpoint' : 'the private DNS of its SSM interface endpoints does not resolve, so the agents cannot find them'),
+        resources: [vpcId, ...instanceIds],
+        evidence: [`EnableDnsSupport: ${attrs.EnableDnsSupport}`, `EnableDnsHostnames: ${attrs.EnableDnsHostnames}`, `SSM interface endpoints with private DNS: ${usesEndpoints ? 'yes' : 'no'}`],
+        data: {vpcId, ...attrs, instanceIds},
+        remediation: {
+          summary: `Turn on ${off.join(' and ')} for ${vpcId} (one attribute per call).`,
+          commands: off.map((a) => `aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --${a === 'enableDnsSupport' ? 'enable-dns-support' : 'enable-dns-hostnames'} '{"Value":true}' ${ctx.regionFlag}`),
+        },
+        explains: explainsOffline(instanceIds),
+      }),
+    )
+  }
+  return findings
+}
+
+export const rule: Rule = {id, check}

@@ -1,0 +1,225 @@
+import {beforeEach, describe, expect, it} from 'vitest'
+import {mockClient} from 'aws-sdk-client-mock'
+import {
+  GetInstanceProfileCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+} from '@aws-sdk/client-iam'
+import {DescribeInstanceInformationCommand, SSMClient} from '@aws-sdk/client-ssm'
+import type {Instance, InstanceStateName} from '@aws-sdk/client-ec2'
+import {AwsClients} from '../../src/lib/aws.js'
+import type {Jsonify} from '../../src/snapshot/types.js'
+import {collectSsmReadiness, decodePolicyDocument, limiter, profileNameFromArn} from '../../src/collect/ssm-readiness.js'
+import {SSM_CORE_ARN, SSM_CORE_DOCUMENT} from '../fixtures/ssm.js'
+
+const iam = mockClient(IAMClient)
+const ssm = mockClient(SSMClient)
+const clients = () => AwsClients.from({iam: new IAMClient({region: 'us-east-1'}), ssm: new SSMClient({region: 'us-east-1'})})
+
+const PROFILE_A = 'arn:aws:iam::123456789012:instance-profile/web/web-profile'
+const PROFILE_B = 'arn:aws:iam::123456789012:instance-profile/batch-profile'
+const CUSTOM = 'arn:aws:iam::123456789012:policy/custom'
+
+const instance = (n: number, profile?: string, state: InstanceStateName = 'running'): Jsonify<Instance> => ({
+  InstanceId: `i-${String(n).padStart(17, '0')}`,
+  State: {Name: state},
+  ...(profile ? {IamInstanceProfile: {Arn: profile}} : {}),
+})
+
+const awsError = (name: string, status: number, message = name) => Object.assign(new Error(message), {name, $metadata: {httpStatusCode: status}})
+
+function mockHealthyIam() {
+  iam.on(GetInstanceProfileCommand, {InstanceProfileName: 'web-profile'}).resolves({
+    InstanceProfile: {
+      InstanceProfileName: 'web-profile',
+      InstanceProfileId: 'AIPA1',
+      Arn: PROFILE_A,
+      Path: '/web/',
+      CreateDate: new Date('2026-11-01T00:00:00Z'),
+      Roles: [{RoleName: 'web-role', RoleId: 'AROA1', Arn: 'arn:aws:iam::123456789012:role/web-role', Path: '/', CreateDate: new Date('2026-11-01T00:00:00Z')}],
+    },
+  })
+  iam.on(GetInstanceProfileCommand, {InstanceProfileName: 'batch-profile'}).resolves({
+    InstanceProfile: {
+      InstanceProfileName: 'batch-profile',
+      InstanceProfileId: 'AIPA2',
+      Arn: PROFILE_B,
+      Path: '/',
+      CreateDate: new Date('2026-11-01T00:00:00Z'),
+      Roles: [{RoleName: 'web-role', RoleId: 'AROA1', Arn: 'arn:aws:iam::123456789012:role/web-role', Path: '/', CreateDate: new Date('2026-11-01T00:00:00Z')}],
+    },
+  })
+  iam
+    .on(ListAttachedRolePoliciesCommand, {RoleName: 'web-role', Marker: undefined})
+    .resolves({AttachedPolicies: [{PolicyName: 'AmazonSSMManagedInstanceCore', PolicyArn: SSM_CORE_ARN}], IsTruncated: true, Marker: 'page2'})
+  iam.on(ListAttachedRolePoliciesCommand, {RoleName: 'web-role', Marker: 'page2'}).resolves({AttachedPolicies: [{PolicyName: 'custom', PolicyArn: CUSTOM}], IsTruncated: false})
+  iam.on(ListRolePoliciesCommand).resolves({PolicyNames: ['extra'], IsTruncated: false})
+  iam.on(GetRolePolicyCommand).resolves({
+    RoleName: 'web-role',
+    PolicyName: 'extra',
+    PolicyDocument: encodeURIComponent(JSON.stringify({Version: '2012-10-17', Statement: {Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*'}})),
+  })
+  iam.on(GetPolicyCommand, {PolicyArn: SSM_CORE_ARN}).resolves({Policy: {PolicyName: 'AmazonSSMManagedInstanceCore', Arn: SSM_CORE_ARN, DefaultVersionId: 'v2'}})
+  iam.on(GetPolicyCommand, {PolicyArn: CUSTOM}).resolves({Policy: {PolicyName: 'custom', Arn: CUSTOM, DefaultVersionId: 'v7'}})
+  iam.on(GetPolicyVersionCommand, {PolicyArn: SSM_CORE_ARN}).resolves({PolicyVersion: {VersionId: 'v2', IsDefaultVersion: true, Document: encodeURIComponent(JSON.stringify(SSM_CORE_DOCUMENT))}})
+  iam.on(GetPolicyVersionCommand, {PolicyArn: CUSTOM}).resolves({PolicyVersion: {VersionId: 'v7', IsDefaultVersion: true, Document: '%7B%22Statement%22%3A%5B%5D%7D'}})
+}
+
+beforeEach(() => {
+  iam.reset()
+  ssm.reset()
+})
+
+describe('collectSsmReadiness: IAM', () => {
+  it('reads each distinct profile, role and managed policy once, and decodes the documents', async () => {
+    mockHealthyIam()
+    ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: []})
+    const instances = [instance(1, PROFILE_A), instance(2, PROFILE_A), instance(3, PROFILE_A), instance(4, PROFILE_B), instance(5)]
+    const out = await collectSsmReadiness({clients: clients(), instances})
+
+    expect(out.errors).toEqual([])
+    expect(iam.commandCalls(GetInstanceProfileCommand).map((c) => c.args[0].input.InstanceProfileName).sort()).toEqual(['batch-profile', 'web-profile'])
+    // Both profiles hold web-role: its policies are listed once (two pages of attached policies).
+    expect(iam.commandCalls(ListAttachedRolePoliciesCommand)).toHaveLength(2)
+    expect(iam.commandCalls(ListRolePoliciesCommand)).toHaveLength(1)
+    expect(iam.commandCalls(GetRolePolicyCommand)).toHaveLength(1)
+    expect(iam.commandCalls(GetPolicyCommand)).toHaveLength(2)
+    expect(iam.commandCalls(GetPolicyVersionCommand).map((c) => c.args[0].input)).toEqual(
+      expect.arrayContaining([{PolicyArn: SSM_CORE_ARN, VersionId: 'v2'}, {PolicyArn: CUSTOM, VersionId: 'v7'}]),
+    )
+
+    expect(Object.keys(out.iam.InstanceProfiles).sort()).toEqual([PROFILE_B, PROFILE_A])
+    expect(out.iam.InstanceProfiles[PROFILE_A].CreateDate).toBe('2026-11-01T00:00:00.000Z')
+    expect(out.iam.RolePolicies['web-role'].AttachedPolicies.map((p) => p.PolicyArn)).toEqual([SSM_CORE_ARN, CUSTOM])
+    expect(out.iam.RolePolicies['web-role'].InlinePolicies).toEqual([
+      {PolicyName: 'extra', PolicyDocument: {Version: '2012-10-17', Statement: {Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*'}}},
+    ])
+    expect(out.iam.ManagedPolicies[SSM_CORE_ARN].Document).toEqual(SSM_CORE_DOCUMENT)
+    expect(out.iam.ManagedPolicies[CUSTOM]).toEqual({Policy: {PolicyName: 'custom', Arn: CUSTOM, DefaultVersionId: 'v7'}, Document: {Statement: []}})
+  })
+
+  it('records AccessDenied with the IAM action and carries on', async () => {
+    iam.on(GetInstanceProfileCommand).rejects(awsError('AccessDenied', 403, 'User is not authorized to perform: iam:GetInstanceProfile'))
+    ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: [{InstanceId: instance(1).InstanceId, PingStatus: 'Online'}]})
+    const out = await collectSsmReadiness({clients: clients(), instances: [instance(1, PROFILE_A)]})
+    expect(out.errors).toEqual([
+      {api: 'iam:GetInstanceProfile', resource: PROFILE_A, code: 'AccessDenied', message: 'User is not authorized to perform: iam:GetInstanceProfile', accessDenied: true},
+    ])
+    expect(out.ssm.InstanceInformationList).toHaveLength(1)
+  })
+
+  it('records a profile IAM does not know as NotFound, not as a failed call', async () => {
+    iam.on(GetInstanceProfileCommand).rejects(awsError('NoSuchEntityException', 404))
+    ssm.on(DescribeInstanceInformationCommand).resolves({})
+    const out = await collectSsmReadiness({clients: clients(), instances: [instance(1, PROFILE_A)]})
+    expect(out.errors).toEqual([])
+    expect(out.iam.NotFound).toEqual([PROFILE_A])
+  })
+
+  it('records a failed role listing and a failed inline read under their own actions', async () => {
+    mockHealthyIam()
+    iam.on(ListAttachedRolePoliciesCommand).rejects(awsError('AccessDenied', 403))
+    iam.on(GetRolePolicyCommand).rejects(awsError('Throttling', 400))
+    ssm.on(DescribeInstanceInformationCommand).resolves({})
+    const out = await collectSsmReadiness({clients: clients(), instances: [instance(1, PROFILE_A)]})
+    expect(out.errors.map((e) => [e.api, e.resource, e.accessDenied])).toEqual(
+      expect.arrayContaining([
+        ['iam:ListAttachedRolePolicies', 'web-role', true],
+        ['iam:GetRolePolicy', 'web-role/extra', false],
+      ]),
+    )
+  })
+})
+
+describe('collectSsmReadiness: DescribeInstanceInformation', () => {
+  it('asks about running instances in batches of 50 and follows NextToken', async () => {
+    const running = Array.from({length: 120}, (_, n) => instance(n))
+    const stopped = instance(999, undefined, 'stopped')
+    ssm.on(DescribeInstanceInformationCommand).callsFake((input: {Filters: {Values: string[]}[]; NextToken?: string}) => {
+      const ids = input.Filters[0].Values
+      // The first batch answers in two pages.
+      if (ids[0] === running[0].InstanceId && !input.NextToken) {
+        return Promise.resolve({InstanceInformationList: ids.slice(0, 25).map((InstanceId) => ({InstanceId, PingStatus: 'Online', LastPingDateTime: new Date('2026-11-20T14:00:00Z')})), NextToken: 't2'})
+      }
+      const rest = input.NextToken ? ids.slice(25) : ids
+      return Promise.resolve({InstanceInformationList: rest.map((InstanceId) => ({InstanceId, PingStatus: 'Online'}))})
+    })
+    const out = await collectSsmReadiness({clients: clients(), instances: [...running, stopped]})
+    const calls = ssm.commandCalls(DescribeInstanceInformationCommand).map((c) => c.args[0].input)
+    expect(calls).toHaveLength(4)
+    expect(calls.map((c) => [c.Filters![0].Key, c.Filters![0].Values!.length, c.MaxResults, c.NextToken])).toEqual(
+      expect.arrayContaining([
+        ['InstanceIds', 50, 50, undefined],
+        ['InstanceIds', 50, 50, 't2'],
+        ['InstanceIds', 50, 50, undefined],
+        ['InstanceIds', 20, 50, undefined],
+      ]),
+    )
+    expect(calls.flatMap((c) => c.Filters![0].Values)).not.toContain(stopped.InstanceId)
+    expect(out.ssm.InstanceInformationList).toHaveLength(120)
+    expect(out.ssm.InstanceInformationList[0].LastPingDateTime).toBe('2026-11-20T14:00:00.000Z')
+    expect(out.ssm.RequestedInstanceIds).toHaveLength(120)
+    expect(out.errors).toEqual([])
+  })
+
+  it('records an HTTP 500 (as moto answers) as a collection error instead of throwing', async () => {
+    ssm.on(DescribeInstanceInformationCommand).rejects(awsError('InternalFailure', 500, 'The action DescribeInstanceInformation is not implemented'))
+    const out = await collectSsmReadiness({clients: clients(), instances: [instance(1), instance(2)]})
+    expect(out.errors).toEqual([
+      {api: 'ssm:DescribeInstanceInformation', code: 'InternalFailure', message: 'The action DescribeInstanceInformation is not implemented', accessDenied: false},
+    ])
+    expect(out.ssm).toEqual({InstanceInformationList: [], RequestedInstanceIds: [instance(1).InstanceId, instance(2).InstanceId]})
+    expect(out.iam).toEqual({InstanceProfiles: {}, RolePolicies: {}, ManagedPolicies: {}, NotFound: []})
+  })
+
+  it('names an unparseable HTTP 500 (moto\'s HTML page) by its status, not as a SyntaxError', async () => {
+    ssm.on(DescribeInstanceInformationCommand).rejects(awsError('SyntaxError', 500, 'Unexpected token \'<\', "<!doctype "... is not valid JSON'))
+    const out = await collectSsmReadiness({clients: clients(), instances: [instance(1)]})
+    expect(out.errors).toEqual([
+      {
+        api: 'ssm:DescribeInstanceInformation',
+        code: 'HTTP500',
+        message: 'ssm:DescribeInstanceInformation answered HTTP 500 with a body that is not an AWS response (an emulator that does not implement it?)',
+        accessDenied: false,
+      },
+    ])
+  })
+
+  it('makes no SSM call when no instance is running', async () => {
+    const out = await collectSsmReadiness({clients: clients(), instances: [instance(1, undefined, 'stopped')]})
+    expect(ssm.commandCalls(DescribeInstanceInformationCommand)).toHaveLength(0)
+    expect(out.ssm.RequestedInstanceIds).toEqual([])
+  })
+})
+
+describe('helpers', () => {
+  it('takes the profile name from the last path segment of its ARN', () => {
+    expect(profileNameFromArn(PROFILE_A)).toBe('web-profile')
+    expect(profileNameFromArn(PROFILE_B)).toBe('batch-profile')
+  })
+
+  it('decodes URL-encoded documents and accepts plain JSON', () => {
+    expect(decodePolicyDocument('%7B%22Version%22%3A%222012-10-17%22%7D')).toEqual({Version: '2012-10-17'})
+    expect(decodePolicyDocument('{"Sid":"100%"}')).toEqual({Sid: '100%'})
+  })
+
+  it('never runs more tasks at once than its bound', async () => {
+    const limit = limiter(3)
+    let active = 0
+    let peak = 0
+    await Promise.all(
+      Array.from({length: 20}, () =>
+        limit(async () => {
+          peak = Math.max(peak, ++active)
+          await new Promise((r) => setTimeout(r, 2))
+          active--
+        }),
+      ),
+    )
+    expect(peak).toBe(3)
+  })
+})
