@@ -1,0 +1,53 @@
+/**
+ * nginx-not-installed: the reference incident. No nginx binary on the instance and nothing there answers the
+ * health check, so every health check fails and the ALB answers 502. Proven on the instance, so it leads the
+ * report: it explains the unhealthy targets and the launch template finding that only suspects it.
+ */
+import type {AnalysisContext} from '../../analyze/context.js'
+import type {Finding, Rule} from '../types.js'
+import {
+  PERSIST_NOTE, asSudo, byPackageManager, fleetFix, healthPageSteps, idList, ids, installSteps, osLabel, perProbe, probeResult,
+  refsFor, sendCommand, servesHealthCheck, targetHealthRefs, tgNames,
+} from './util.js'
+
+export const ID = 'nginx-not-installed'
+
+function check(ctx: AnalysisContext) {
+  return perProbe(ctx, (probe, checked): Finding[] => {
+    // Something else serving the health check is a deliberate choice of web server, not this fault.
+    const missing = checked.filter((c) => !c.parsed.nginx.installed && !servesHealthCheck(c))
+    if (missing.length === 0) return []
+    const list = ids(missing)
+    const groups = byPackageManager(missing)
+    return [
+      ctx.finding(ID, {
+        message:
+          `nginx is not installed on ${missing.length} of ${checked.length} checked instances of ${tgNames(probe)} (${idList(list)}): ` +
+          `nothing answers the ALB's health check ${probe.healthCheckPath} on port ${probe.healthCheckPort}`,
+        resources: [...list, ...probe.targetGroupArns],
+        evidence: missing.map(
+          (c) =>
+            `${c.run.instanceId} (${osLabel(c.parsed)}): no nginx binary; ${c.parsed.nginx.statusLine ?? 'no nginx unit'}; ` +
+            `GET ${probe.healthCheckPath} on port ${probe.healthCheckPort} → ${probeResult(c)}`,
+        ),
+        data: {instanceIds: list, checked: checked.length, targetGroupArns: probe.targetGroupArns, probe: probe.id},
+        remediation: {
+          summary: `Install nginx, serve ${probe.healthCheckPath} and start nginx at boot on the instances. ${PERSIST_NOTE}`,
+          commands: [
+            ...groups.map((g) => asSudo([...installSteps(g[0].parsed), ...healthPageSteps(g[0].parsed, probe.healthCheckPath)])),
+            ...groups.map((g) => sendCommand(ctx, ids(g), [...installSteps(g[0].parsed), ...healthPageSteps(g[0].parsed, probe.healthCheckPath)])),
+            ...fleetFix(ctx),
+          ],
+        },
+        explains: [
+          ...targetHealthRefs(probe),
+          {ruleId: 'launch-template-no-web-server'},
+          ...refsFor('nothing-listening-on-port', list),
+          ...refsFor('health-path-local-failure', list),
+        ],
+      }),
+    ]
+  })
+}
+
+export const nginxNotInstalled: Rule = {id: ID, check}

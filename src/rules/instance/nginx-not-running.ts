@@ -1,0 +1,49 @@
+/**
+ * nginx-not-running: nginx is installed but its service is not active (stopped, failed, crash-looping), so
+ * nothing serves the health checks.
+ */
+import type {AnalysisContext} from '../../analyze/context.js'
+import type {Finding, Rule} from '../types.js'
+import type {Checked} from './util.js'
+import {PERSIST_NOTE, fleetFix, idList, ids, perProbe, refsFor, sendCommand, targetHealthRefs, tgNames} from './util.js'
+
+export const ID = 'nginx-not-running'
+
+const RUNNING = new Set(['active', 'reloading'])
+
+/** With systemd, its word; without, whether any nginx process exists. */
+const notRunning = (c: Checked): boolean =>
+  c.parsed.nginx.installed &&
+  (c.parsed.systemd && c.parsed.nginx.active !== undefined ? !RUNNING.has(c.parsed.nginx.active) : c.parsed.nginx.processes === 0)
+
+function check(ctx: AnalysisContext) {
+  return perProbe(ctx, (probe, checked): Finding[] => {
+    const down = checked.filter(notRunning)
+    if (down.length === 0) return []
+    const list = ids(down)
+    const states = [...new Set(down.map((c) => c.parsed.nginx.active ?? 'no process'))].join(', ')
+    return [
+      ctx.finding(ID, {
+        message: `nginx is installed but not running (${states}) on ${down.length} of ${checked.length} checked instances of ${tgNames(probe)} (${idList(list)})`,
+        resources: [...list, ...probe.targetGroupArns],
+        evidence: down.map((c) => {
+          const log = c.parsed.errorLog.at(-1)
+          return `${c.run.instanceId}: ${c.parsed.nginx.statusLine ?? `is-active: ${c.parsed.nginx.active ?? '?'}, processes: ${c.parsed.nginx.processes ?? '?'}`}${log ? `; last error.log line: ${log}` : ''}`
+        }),
+        data: {instanceIds: list, states: down.map((c) => c.parsed.nginx.active ?? null)},
+        remediation: {
+          summary: `See why nginx stopped (journal, error log, nginx -t), fix it, then start it and enable it at boot. ${PERSIST_NOTE}`,
+          commands: [
+            'sudo journalctl -u nginx -n 50 --no-pager',
+            'sudo nginx -t && sudo systemctl enable --now nginx && sudo systemctl restart nginx',
+            sendCommand(ctx, list, ['nginx -t', 'systemctl enable --now nginx', 'systemctl restart nginx']),
+            fleetFix(ctx)[0],
+          ],
+        },
+        explains: [...targetHealthRefs(probe), ...refsFor('nothing-listening-on-port', list), ...refsFor('health-path-local-failure', list)],
+      }),
+    ]
+  })
+}
+
+export const nginxNotRunning: Rule = {id: ID, check}

@@ -1,0 +1,140 @@
+/**
+ * Helpers shared by the on-instance rules: they read the snapshot's `onInstance` section (the diagnostic script's
+ * parsed output per instance and probe). Pure, no I/O.
+ */
+import type {AnalysisContext} from '../../analyze/context.js'
+import {shortName} from '../../analyze/context.js'
+import type {DiagnosticResult, OnInstanceProbe, OnInstanceRun} from '../../snapshot/on-instance-types.js'
+import type {FindingRef, RuleOutcome} from '../types.js'
+
+export const NOT_COLLECTED = 'on-instance checks were not run (--no-ssm or SSM unreachable)'
+export const NONE_SELECTED = 'no instance was selected for the on-instance checks (none online in SSM, or none matched the selection)'
+export const NO_ANSWER = 'no instance answered the on-instance checks (see instance-command-no-answer)'
+export const PERSIST_NOTE =
+  'A fix made on a running instance dies with it when the Auto Scaling group replaces it: put it in the launch template (asg-doctor fix-nginx --persist) too.'
+
+export interface Checked {
+  run: OnInstanceRun
+  parsed: DiagnosticResult
+  probe: OnInstanceProbe
+}
+
+/** The runs that produced parsed output, grouped by probe; or why the rules cannot say anything. */
+export function checkedByProbe(ctx: AnalysisContext): Map<OnInstanceProbe, Checked[]> | {notApplicable: string} {
+  const section = ctx.snapshot.onInstance
+  if (!section) return {notApplicable: NOT_COLLECTED}
+  if (section.runs.length === 0) return {notApplicable: NONE_SELECTED}
+  const groups = new Map<OnInstanceProbe, Checked[]>()
+  for (const run of section.runs) {
+    const probe = section.probes.find((p) => p.id === run.probeId)
+    if (!run.parsed || !probe) continue
+    if (!groups.has(probe)) groups.set(probe, [])
+    groups.get(probe)!.push({run, parsed: run.parsed, probe})
+  }
+  return groups.size > 0 ? groups : {notApplicable: NO_ANSWER}
+}
+
+/** Runs a per-probe check over every probe that has answers. */
+export function perProbe(ctx: AnalysisContext, check: (probe: OnInstanceProbe, checked: Checked[]) => RuleOutcome): RuleOutcome {
+  const groups = checkedByProbe(ctx)
+  if (!(groups instanceof Map)) return groups
+  return [...groups].flatMap(([probe, checked]) => {
+    const out = check(probe, checked)
+    return Array.isArray(out) ? out : []
+  })
+}
+
+export const ids = (items: Checked[]): string[] => items.map((c) => c.run.instanceId)
+
+/** "i-1, i-2, i-3 and 4 more". */
+export function idList(list: string[], max = 3): string {
+  return list.length <= max ? list.join(', ') : `${list.slice(0, max).join(', ')} and ${list.length - max} more`
+}
+
+export const tgNames = (probe: OnInstanceProbe): string => probe.targetGroupArns.map((a) => shortName(a)).join(', ')
+
+/** The findings about the target groups this probe stands for. */
+export const targetHealthRefs = (probe: OnInstanceProbe): FindingRef[] =>
+  probe.targetGroupArns.map((resource) => ({ruleId: 'target-health-unhealthy', resource}))
+
+export const refsFor = (ruleId: string, instanceIds: string[]): FindingRef[] => instanceIds.map((resource) => ({ruleId, resource}))
+
+/** Whether an HTTP code is in a target group matcher: `200`, `200,302`, `200-399`. */
+export function matcherAccepts(matcher: string, code: number): boolean {
+  return matcher.split(',').some((part) => {
+    const [lo, hi] = part.trim().split('-').map(Number)
+    return hi === undefined ? code === lo : code >= lo && code <= hi
+  })
+}
+
+/** The health check would pass locally: the path answered with a code in the matcher. */
+export const servesHealthCheck = (c: Checked): boolean =>
+  c.parsed.healthProbe?.statusCode !== undefined && matcherAccepts(c.probe.matcher, c.parsed.healthProbe.statusCode)
+
+export function probeResult(c: Checked): string {
+  const p = c.parsed.healthProbe
+  if (!p) return 'not probed'
+  return p.statusCode !== undefined ? `HTTP ${p.statusCode}` : (p.error ?? 'no answer')
+}
+
+/** "Amazon Linux 2023, dnf" for evidence lines. */
+export const osLabel = (p: DiagnosticResult): string =>
+  [p.os.prettyName ?? [p.os.id, p.os.versionId].filter(Boolean).join(' '), p.packageManager].filter(Boolean).join(', ') || 'unknown OS'
+
+/** The shell steps, run as root, that install nginx and start it at boot, by the instance's package manager. */
+export function installSteps(p: DiagnosticResult): string[] {
+  const enable = 'systemctl enable --now nginx'
+  switch (p.packageManager) {
+    case 'apt':
+      return ['apt-get update', 'DEBIAN_FRONTEND=noninteractive apt-get install -y nginx', enable]
+    case 'yum':
+      return p.os.id === 'amzn' ? ['amazon-linux-extras install -y nginx1', enable] : ['yum install -y nginx', enable]
+    case 'zypper':
+      return ['zypper --non-interactive install nginx', enable]
+    case 'apk':
+      return ['apk add nginx', 'rc-update add nginx', 'rc-service nginx start']
+    default:
+      return ['dnf install -y nginx', enable]
+  }
+}
+
+/** Writes a page at the health-check path under nginx's default document root, when the path is a plain one. */
+export function healthPageSteps(p: DiagnosticResult, path: string): string[] {
+  if (path === '/' || !/^\/[A-Za-z0-9._/-]+$/.test(path) || path.includes('..')) return []
+  const root = p.packageManager === 'apt' ? '/var/www/html' : '/usr/share/nginx/html'
+  const file = `${root}${path.endsWith('/') ? `${path}index.html` : path}`
+  const dir = file.slice(0, file.lastIndexOf('/'))
+  return [...(dir !== root ? [`mkdir -p ${dir}`] : []), `echo ok > ${file}`]
+}
+
+/** For one person at a shell on the instance: each step under sudo. */
+export function asSudo(steps: string[]): string {
+  return steps.map((s) => {
+    const page = /^echo ok > (\S+)$/.exec(s)
+    return page ? `echo ok | sudo tee ${page[1]} >/dev/null` : `sudo ${s}`
+  }).join(' && ')
+}
+
+/** The same steps for many instances at once, through SSM (which runs them as root). */
+export function sendCommand(ctx: AnalysisContext, instanceIds: string[], steps: string[]): string {
+  // The JSON goes inside single quotes for the shell: a quote in a step closes, escapes and reopens them.
+  const json = JSON.stringify({commands: steps}).replace(/'/g, `'\\''`)
+  return `aws ssm send-command --document-name AWS-RunShellScript --instance-ids ${instanceIds.join(' ')} --parameters '${json}' ${ctx.regionFlag}`
+}
+
+/** `asg-doctor fix-nginx` for the whole fleet, and `--persist` for the launch template. */
+export function fleetFix(ctx: AnalysisContext): string[] {
+  const alb = ctx.lb.LoadBalancerName ?? shortName(ctx.lb.LoadBalancerArn)
+  return [`asg-doctor fix-nginx ${alb} ${ctx.regionFlag}`, `asg-doctor fix-nginx ${alb} --persist ${ctx.regionFlag}`]
+}
+
+/** One representative of each distinct OS / package manager, so remediation commands fit every instance. */
+export function byPackageManager(items: Checked[]): Checked[][] {
+  const groups = new Map<string, Checked[]>()
+  for (const c of items) {
+    const key = `${c.parsed.packageManager ?? ''}|${c.parsed.os.id ?? ''}`
+    if (!groups.has(key)) groups.set(key, [])
+    groups.get(key)!.push(c)
+  }
+  return [...groups.values()]
+}

@@ -1,0 +1,269 @@
+/**
+ * Runs a shell script on many instances through SSM: AWS-RunShellScript, 50 instances per SendCommand (the API's
+ * limit), every batch sent at once, then one ListCommandInvocations (Details=true) per outstanding command per
+ * poll, not one GetCommandInvocation per instance. The wait is bounded: what has not finished by `timeoutMs` is
+ * `NoAnswer`. Time comes from an injected Clock, so tests never wait.
+ *
+ * ListCommandInvocations returns at most the first 2,500 characters of a plugin's output; an output cut there is
+ * fetched again for that one instance with GetCommandInvocation, which returns up to 24,000.
+ */
+import {createRequire} from 'node:module'
+import type * as Ssm from '@aws-sdk/client-ssm'
+import type {CommandInvocation, SSMClient} from '@aws-sdk/client-ssm'
+import {awsErrorCode, isAccessDenied} from '../lib/errors.js'
+import {systemClock} from './types.js'
+import type {Clock, CommandRunner, InvocationResult, InvocationStatus, RunShellScriptRequest} from './types.js'
+
+const require = createRequire(import.meta.url)
+const ssmSdk = (): typeof Ssm => require('@aws-sdk/client-ssm') as typeof Ssm
+
+export const MAX_INSTANCES_PER_SEND = 50
+/** ListCommandInvocations' cut-off for a plugin's Output. */
+export const LIST_OUTPUT_LIMIT = 2500
+const TRUNCATION_MARK = '---Output truncated---'
+/** How ListCommandInvocations' Output separates stdout from stderr. */
+const STDERR_MARK = '----------ERROR-------'
+const PLUGIN = 'aws:runShellScript'
+
+export interface CommandRunnerOptions {
+  ssm: SSMClient
+  clock?: Clock
+  /** First poll interval; each later one is 1.5 times longer, up to `maxPollIntervalMs`. */
+  pollIntervalMs?: number
+  maxPollIntervalMs?: number
+}
+
+/** SSM's final statuses (Status, or the finer StatusDetails) and what they become here. */
+const FINAL: Record<string, InvocationStatus> = {
+  Success: 'Success',
+  Failed: 'Failed',
+  TimedOut: 'TimedOut',
+  ExecutionTimedOut: 'TimedOut',
+  DeliveryTimedOut: 'TimedOut',
+  Cancelled: 'Cancelled',
+  Undeliverable: 'Undeliverable',
+  Terminated: 'Terminated',
+  InvalidPlatform: 'Failed',
+  AccessDenied: 'Failed',
+}
+
+/** Why a final status has no useful output, in words an operator can act on. */
+const STATUS_DETAIL: Record<string, string> = {
+  DeliveryTimedOut: 'the command was never delivered: the SSM agent did not pick it up in time (agent stopped, or no route to the SSM endpoints)',
+  ExecutionTimedOut: 'the script ran longer than its execution timeout',
+  Undeliverable: 'the command could not be delivered: the instance is stopped, terminated, or its SSM agent is offline',
+  Terminated: 'the instance was terminated while the command ran',
+  InvalidPlatform: 'the instance is not a Linux instance (AWS-RunShellScript needs Linux)',
+  AccessDenied: "the instance's role is not allowed to run the command",
+  Cancelled: 'the command was cancelled',
+}
+
+export function createCommandRunner(options: CommandRunnerOptions): CommandRunner {
+  const clock = options.clock ?? systemClock
+  const firstInterval = options.pollIntervalMs ?? 1000
+  const maxInterval = options.maxPollIntervalMs ?? 5000
+
+  return {
+    async runShellScript(request: RunShellScriptRequest): Promise<InvocationResult[]> {
+      const deadline = clock.now() + request.timeoutMs
+      const ids = [...new Set(request.instanceIds)]
+      const done = new Map<string, InvocationResult>()
+      const report = () => request.onProgress?.(done.size, ids.length)
+      if (ids.length === 0) return []
+
+      // commandId -> instances still waiting for an answer
+      const pending = new Map<string, Set<string>>()
+      const lastSeen = new Map<string, string>()
+      const sends = chunk(ids, MAX_INSTANCES_PER_SEND).map((batch) => send(options.ssm, request, batch, deadline, clock))
+      for (const outcome of await Promise.all(sends)) {
+        for (const [id, commandId] of outcome.sent) {
+          if (!pending.has(commandId)) pending.set(commandId, new Set())
+          pending.get(commandId)!.add(id)
+        }
+        for (const r of outcome.failed) done.set(r.instanceId, r)
+      }
+      report()
+
+      let interval = firstInterval
+      while ([...pending.values()].some((s) => s.size > 0) && clock.now() < deadline) {
+        await clock.sleep(Math.max(0, Math.min(interval, deadline - clock.now())))
+        interval = Math.min(maxInterval, Math.round(interval * 1.5))
+        await Promise.all(
+          [...pending].filter(([, waiting]) => waiting.size > 0).map(async ([commandId, waiting]) => {
+            const polled = await poll(options.ssm, commandId, waiting)
+            if ('error' in polled) {
+              // Denied: no later poll can succeed, so stop waiting on this command now.
+              if (polled.denied) for (const id of waiting) done.set(id, noAnswer(id, commandId, polled.error))
+              if (polled.denied) waiting.clear()
+              else for (const id of waiting) lastSeen.set(id, `last poll failed: ${polled.error}`)
+              return
+            }
+            for (const inv of polled.invocations) {
+              const id = inv.InstanceId ?? ''
+              if (!waiting.has(id)) continue
+              const status = finalStatus(inv)
+              if (!status) {
+                lastSeen.set(id, `last status: ${inv.StatusDetails ?? inv.Status ?? 'unknown'}`)
+                continue
+              }
+              waiting.delete(id)
+              done.set(id, await complete(options.ssm, commandId, inv, status))
+            }
+          }),
+        )
+        report()
+      }
+
+      for (const [commandId, waiting] of pending) {
+        for (const id of waiting) {
+          const seconds = Math.round(request.timeoutMs / 1000)
+          done.set(id, noAnswer(id, commandId, `no answer within ${seconds} s (${lastSeen.get(id) ?? 'never listed by SSM'})`))
+        }
+      }
+      return request.instanceIds.map((id) => done.get(id)!)
+    },
+  }
+}
+
+interface SendOutcome {
+  sent: [string, string][]
+  failed: InvocationResult[]
+}
+
+/** Sends one batch. When one unmanaged instance makes SSM reject the whole batch, the others are sent one by one. */
+async function send(ssm: SSMClient, request: RunShellScriptRequest, batch: string[], deadline: number, clock: Clock): Promise<SendOutcome> {
+  const {SendCommandCommand} = ssmSdk()
+  const remainingSeconds = Math.max(30, Math.ceil((deadline - clock.now()) / 1000))
+  try {
+    const out = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        InstanceIds: batch,
+        Comment: request.comment.slice(0, 100),
+        // Past this, SSM drops the command for instances that have not picked it up: no stale run later.
+        TimeoutSeconds: remainingSeconds,
+        Parameters: {
+          commands: request.commands,
+          executionTimeout: [String(request.executionTimeoutSeconds ?? Math.min(remainingSeconds, 3600))],
+        },
+      }),
+    )
+    const commandId = out.Command?.CommandId
+    if (!commandId) return {sent: [], failed: batch.map((id) => sendFailed(id, 'SendCommand returned no command id'))}
+    return {sent: batch.map((id) => [id, commandId]), failed: []}
+  } catch (error) {
+    const code = awsErrorCode(error)
+    if (code === 'InvalidInstanceId' && batch.length > 1) {
+      const singles = await mapLimit(batch, 5, (id) => send(ssm, request, [id], deadline, clock))
+      return {sent: singles.flatMap((s) => s.sent), failed: singles.flatMap((s) => s.failed)}
+    }
+    return {sent: [], failed: batch.map((id) => sendFailed(id, describeSendError(error)))}
+  }
+}
+
+export function describeSendError(error: unknown): string {
+  const code = awsErrorCode(error)
+  const message = (error as Error)?.message ?? String(error)
+  if (isAccessDenied(error)) return `ssm:SendCommand was denied (${code}): the credentials lack the IAM permission ssm:SendCommand`
+  if (code === 'InvalidInstanceId') {
+    return `InvalidInstanceId: the instance is not managed by SSM (agent not registered, no instance profile, or no route to the SSM endpoints), not running, or in another region`
+  }
+  return `${code}: ${message}`
+}
+
+type PollResult = {invocations: CommandInvocation[]} | {error: string; denied: boolean}
+
+async function poll(ssm: SSMClient, commandId: string, waiting: Set<string>): Promise<PollResult> {
+  const {ListCommandInvocationsCommand} = ssmSdk()
+  const invocations: CommandInvocation[] = []
+  let token: string | undefined
+  try {
+    do {
+      const page = await ssm.send(new ListCommandInvocationsCommand({CommandId: commandId, Details: true, NextToken: token}))
+      invocations.push(...(page.CommandInvocations ?? []))
+      token = page.NextToken
+    } while (token)
+  } catch (error) {
+    const denied = isAccessDenied(error)
+    const code = awsErrorCode(error)
+    return {
+      error: denied ? `ssm:ListCommandInvocations was denied (${code}): the credentials lack the IAM permission ssm:ListCommandInvocations` : `${code}: ${(error as Error).message}`,
+      denied,
+    }
+  }
+  return {invocations: invocations.filter((i) => waiting.has(i.InstanceId ?? ''))}
+}
+
+function finalStatus(inv: CommandInvocation): InvocationStatus | undefined {
+  // StatusDetails is finer (DeliveryTimedOut, Undeliverable, Terminated); Status is one of SSM's broad states.
+  return FINAL[inv.StatusDetails ?? ''] ?? FINAL[inv.Status ?? '']
+}
+
+/** Builds the result of a finished invocation, fetching the whole output when the list cut it. */
+async function complete(ssm: SSMClient, commandId: string, inv: CommandInvocation, status: InvocationStatus): Promise<InvocationResult> {
+  const id = inv.InstanceId ?? ''
+  const plugin = inv.CommandPlugins?.find((p) => p.Name === PLUGIN) ?? inv.CommandPlugins?.[0]
+  const output = plugin?.Output ?? ''
+  const [stdout, stderr] = splitOutput(output)
+  const detail = STATUS_DETAIL[inv.StatusDetails ?? ''] ?? STATUS_DETAIL[inv.Status ?? '']
+  const base: InvocationResult = {
+    instanceId: id,
+    status,
+    stdout,
+    stderr,
+    commandId,
+    ...(plugin?.ResponseCode !== undefined && plugin.ResponseCode !== -1 ? {responseCode: plugin.ResponseCode} : {}),
+    ...(detail ? {detail} : {}),
+  }
+  if (!output.includes(TRUNCATION_MARK) && output.length < LIST_OUTPUT_LIMIT) return base
+  try {
+    const {GetCommandInvocationCommand} = ssmSdk()
+    const full = await ssm.send(new GetCommandInvocationCommand({CommandId: commandId, InstanceId: id, PluginName: plugin?.Name ?? PLUGIN}))
+    return {
+      ...base,
+      stdout: full.StandardOutputContent ?? stdout,
+      stderr: full.StandardErrorContent ?? stderr,
+      ...(full.ResponseCode !== undefined && full.ResponseCode !== -1 ? {responseCode: full.ResponseCode} : {}),
+    }
+  } catch (error) {
+    return {...base, detail: `output cut at ${LIST_OUTPUT_LIMIT} characters; GetCommandInvocation failed: ${awsErrorCode(error)}`}
+  }
+}
+
+/** ListCommandInvocations' Output is stdout, then the error marker and stderr when there was any. */
+export function splitOutput(output: string): [string, string] {
+  const at = output.indexOf(STDERR_MARK)
+  if (at < 0) return [output, '']
+  return [output.slice(0, at).replace(/\n$/, ''), output.slice(at + STDERR_MARK.length).replace(/^\n/, '')]
+}
+
+const sendFailed = (instanceId: string, detail: string): InvocationResult => ({instanceId, status: 'SendFailed', stdout: '', stderr: '', detail})
+
+const noAnswer = (instanceId: string, commandId: string, detail: string): InvocationResult => ({
+  instanceId,
+  status: 'NoAnswer',
+  stdout: '',
+  stderr: '',
+  commandId,
+  detail,
+})
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** Runs `fn` over items with at most `limit` calls in flight, keeping the order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
+  return out
+}
