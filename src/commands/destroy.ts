@@ -1,0 +1,35 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../lib/base-command.js'
+import {propsFromFlags, stackNameFlag} from '../deploy/flags.js'
+import {terminalConfirmer} from '../deploy/confirm.js'
+import {destroyStack} from '../deploy/service.js'
+
+export default class Destroy extends BaseCommand<typeof Destroy> {
+  static override summary = 'Delete the reference web tier stack and everything in it.'
+  static override description = 'Asks before deleting (or takes --yes). Use the same --stack-name and --region as the deployment.'
+  static override examples = ['<%= config.bin %> destroy --region eu-west-1', '<%= config.bin %> destroy --stack-name web-test --region eu-west-1 --yes']
+
+  static override flags = {
+    ...stackNameFlag,
+    yes: Flags.boolean({char: 'y', summary: 'Confirm the deletion in advance (needed without a terminal).'}),
+  }
+
+  public async run(): Promise<{status: 'destroyed' | 'declined'; stackName: string}> {
+    const props = propsFromFlags({'stack-name': this.flags['stack-name']})
+    const region = await this.awsClients().region()
+    const endpointUrl = this.flags['endpoint-url'] ?? process.env.AWS_ENDPOINT_URL
+    const {createCdkToolkit} = await import('../deploy/toolkit.js')
+    const toolkit = await createCdkToolkit({
+      region,
+      profile: this.flags.profile,
+      endpointUrl,
+      onEvent: (e) => (e.level === 'debug' || e.level === 'trace' ? this.trace(e.message) : this.progress(e.message)),
+    })
+    const result = await destroyStack(
+      {props, region, endpointUrl, yes: this.flags.yes},
+      {io: {...terminalConfirmer(), show: (line) => process.stderr.write(line + '\n'), progress: (line) => this.progress(line)}, toolkit},
+    )
+    if (!this.jsonEnabled() && result.status === 'destroyed') this.log(`Stack ${result.stackName} is deleted.`)
+    return result
+  }
+}

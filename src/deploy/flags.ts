@@ -1,0 +1,82 @@
+/**
+ * The stack's options as command flags, shared by `deploy` and `synth`, and their translation into validated
+ * props. Only @oclif/core and infra/props.ts are loaded here: no CDK at start-up.
+ */
+import {Flags} from '@oclif/core'
+import {DEFAULT_PROPS, InvalidPropsError, SCENARIOS, resolveProps} from '../../infra/props.js'
+import type {ScalingMetric, Scenario, WebTierProps} from '../../infra/props.js'
+import {UserError} from '../lib/errors.js'
+
+const d = DEFAULT_PROPS
+
+export const stackNameFlag = {
+  'stack-name': Flags.string({summary: 'CloudFormation stack name.', default: d.stackName, helpGroup: 'STACK'}),
+}
+
+export const stackFlags = {
+  ...stackNameFlag,
+  scenario: Flags.string({
+    summary: 'Deploy a deliberately broken variant to practise on.',
+    description: Object.entries(SCENARIOS).map(([k, v]) => `${k}: ${v}`).join('\n'),
+    options: Object.keys(SCENARIOS),
+    default: d.scenario,
+    helpGroup: 'STACK',
+  }),
+  'nat-gateways': Flags.integer({summary: 'NAT gateways: 3 (one per AZ) for high availability, 1 to save cost.', default: d.natGateways, helpGroup: 'STACK'}),
+  'instance-type': Flags.string({summary: 'EC2 instance type of the web servers.', default: d.instanceType, helpGroup: 'STACK'}),
+  min: Flags.integer({summary: 'Minimum instances in the Auto Scaling group.', default: d.minCapacity, helpGroup: 'STACK'}),
+  desired: Flags.integer({summary: 'Desired instances in the Auto Scaling group.', default: d.desiredCapacity, helpGroup: 'STACK'}),
+  max: Flags.integer({summary: 'Maximum instances in the Auto Scaling group.', default: d.maxCapacity, helpGroup: 'STACK'}),
+  'health-check-path': Flags.string({summary: 'Path the target group checks; nginx answers it with 200.', default: d.healthCheckPath, helpGroup: 'STACK'}),
+  'target-port': Flags.integer({summary: 'Port nginx listens on and the ALB forwards to.', default: d.targetPort, helpGroup: 'STACK'}),
+  'certificate-arn': Flags.string({summary: 'ACM certificate ARN: adds an HTTPS listener; HTTP then redirects to HTTPS.', helpGroup: 'STACK'}),
+  'alert-email': Flags.string({summary: 'E-mail address for the alarms (AWS mails a confirmation link first).', helpGroup: 'STACK'}),
+  'scale-on': Flags.string({summary: 'Target-tracking scaling metric.', options: ['cpu', 'requests', 'both'], default: d.scaleOn, helpGroup: 'STACK'}),
+  'cpu-target': Flags.integer({summary: 'Target average CPU, percent.', default: d.cpuTargetPercent, helpGroup: 'STACK'}),
+  'requests-per-target': Flags.integer({summary: 'Target requests per minute per instance.', default: d.requestsPerTarget, helpGroup: 'STACK'}),
+  'grace-period': Flags.integer({summary: 'Seconds a new instance may boot before ELB health checks count.', default: d.healthCheckGraceSeconds, helpGroup: 'STACK'}),
+}
+
+export interface StackFlagValues {
+  'stack-name': string
+  scenario?: string
+  'nat-gateways'?: number
+  'instance-type'?: string
+  min?: number
+  desired?: number
+  max?: number
+  'health-check-path'?: string
+  'target-port'?: number
+  'certificate-arn'?: string
+  'alert-email'?: string
+  'scale-on'?: string
+  'cpu-target'?: number
+  'requests-per-target'?: number
+  'grace-period'?: number
+}
+
+/** Validated props from the flags; an invalid combination is the user's to fix (exit 2). */
+export function propsFromFlags(f: StackFlagValues): WebTierProps {
+  try {
+    return resolveProps({
+      stackName: f['stack-name'],
+      scenario: f.scenario as Scenario | undefined,
+      natGateways: f['nat-gateways'],
+      instanceType: f['instance-type'],
+      minCapacity: f.min,
+      desiredCapacity: f.desired,
+      maxCapacity: f.max,
+      healthCheckPath: f['health-check-path'],
+      targetPort: f['target-port'],
+      certificateArn: f['certificate-arn'],
+      alertEmail: f['alert-email'],
+      scaleOn: f['scale-on'] as ScalingMetric | undefined,
+      cpuTargetPercent: f['cpu-target'],
+      requestsPerTarget: f['requests-per-target'],
+      healthCheckGraceSeconds: f['grace-period'],
+    })
+  } catch (error) {
+    if (error instanceof InvalidPropsError) throw new UserError(error.message, 'See --help for the stack options and their ranges.')
+    throw error
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `deploy` and `destroy` as services with their I/O and toolkit passed in, so the commands stay thin and the
+ * order that matters is tested: plan -> cost -> confirm -> (bootstrap) -> deploy -> outputs -> next steps.
+ * Nothing is created before the plan has been shown.
+ */
+import type {WebTierProps} from '../../infra/props.js'
+import {UserError} from '../lib/errors.js'
+import {confirmOrRefuse} from './confirm.js'
+import type {Confirmer} from './confirm.js'
+import {formatPlan, makePlan} from './plan.js'
+import type {DeployPlan} from './plan.js'
+import {isTemplateTooLarge} from './toolkit.js'
+import type {DeployedStack, StackToolkit} from './toolkit.js'
+
+export interface DeployIo extends Confirmer {
+  /** The plan and the confirmation dialogue: always shown (stderr), even with --quiet or --json. */
+  show(line: string): void
+  /** Progress: may be silenced. */
+  progress(line: string): void
+}
+
+export interface DeployRequest {
+  props: WebTierProps
+  region: string
+  profile?: string
+  endpointUrl?: string
+  yes: boolean
+  /** Run `cdk bootstrap` when the template is too large to send inline. */
+  bootstrap: boolean
+}
+
+export interface DeployOutcome {
+  status: 'deployed' | 'declined'
+  plan: Omit<DeployPlan, 'props'>
+  stack?: DeployedStack
+  url?: string
+  diagnoseCommand?: string
+}
+
+export async function deployStack(req: DeployRequest, deps: {io: DeployIo; toolkit: StackToolkit}): Promise<DeployOutcome> {
+  const {io, toolkit} = deps
+  io.progress(`Synthesising stack ${req.props.stackName} (scenario ${req.props.scenario})...`)
+  const stack = await toolkit.synth(req.props)
+  try {
+    const plan = makePlan({props: req.props, region: req.region, endpointUrl: req.endpointUrl, template: stack.template})
+    const {props: _props, ...planSummary} = plan
+    for (const line of formatPlan(plan)) io.show(line)
+    if (plan.needsBootstrap && !req.bootstrap) throw bootstrapNeeded(plan)
+    const go = await confirmOrRefuse(io, {yes: req.yes, question: `Deploy ${plan.stackName} at about $${plan.cost.usdPerHour.toFixed(2)} an hour?`, action: `the deployment of stack ${plan.stackName}`})
+    if (!go) {
+      io.show('Nothing was deployed.')
+      return {status: 'declined', plan: planSummary}
+    }
+    if (plan.needsBootstrap) {
+      io.progress(`Bootstrapping the account in ${plan.region} (cdk bootstrap)...`)
+      await stack.bootstrap()
+    }
+    io.progress(`Deploying ${plan.stackName}: NAT gateways and the load balancer take a few minutes...`)
+    let deployed: DeployedStack
+    try {
+      deployed = await stack.deploy()
+    } catch (error) {
+      if (isTemplateTooLarge(error)) throw bootstrapNeeded(plan)
+      throw error
+    }
+    return {status: 'deployed', plan: planSummary, stack: deployed, ...nextSteps(deployed, req)}
+  } finally {
+    await stack.dispose()
+  }
+}
+
+function bootstrapNeeded(plan: DeployPlan): UserError {
+  return new UserError(
+    `The template of ${plan.stackName} is too large to send inline, and the account in ${plan.region} is not bootstrapped for CDK.`,
+    `Run again with --bootstrap to run "cdk bootstrap" first, or run "npx cdk bootstrap aws://ACCOUNT/${plan.region}" yourself.`,
+  )
+}
+
+/** The URL to open and the diagnosis to run, from the stack's outputs. */
+export function nextSteps(stack: DeployedStack, req: Pick<DeployRequest, 'region' | 'endpointUrl' | 'profile'>): {url?: string; diagnoseCommand?: string} {
+  const dns = stack.outputs.AlbDnsName
+  const target = stack.outputs.AlbName ?? dns
+  const flags = [`--region ${req.region}`, ...(req.profile ? [`--profile ${req.profile}`] : []), ...(req.endpointUrl ? [`--endpoint-url ${req.endpointUrl}`] : [])]
+  return {
+    ...(dns ? {url: `http://${dns}/`} : {}),
+    ...(target ? {diagnoseCommand: `asg-doctor diagnose ${target} ${flags.join(' ')}`} : {}),
+  }
+}
+
+/** The closing lines of a deployment. */
+export function formatOutcome(outcome: DeployOutcome, props: Pick<WebTierProps, 'scenario' | 'certificateArn'>): string[] {
+  if (outcome.status !== 'deployed' || !outcome.stack) return []
+  const lines = [`Stack ${outcome.stack.stackName} is deployed.`]
+  for (const [key, value] of Object.entries(outcome.stack.outputs).sort()) lines.push(`  ${key}: ${value}`)
+  if (outcome.url) lines.push(`Load balancer: ${props.certificateArn ? outcome.url.replace('http://', 'https://') : outcome.url} (instances need a few minutes to boot and pass health checks)`)
+  if (props.scenario !== 'healthy') lines.push(`This is the broken scenario "${props.scenario}": expect errors from the load balancer once the instances are up.`)
+  if (outcome.diagnoseCommand) lines.push(`Next: ${outcome.diagnoseCommand}`)
+  lines.push(`Remove it when done: asg-doctor destroy --stack-name ${outcome.stack.stackName}`)
+  return lines
+}
+
+export interface DestroyRequest {
+  props: WebTierProps
+  region: string
+  endpointUrl?: string
+  yes: boolean
+}
+
+export async function destroyStack(req: DestroyRequest, deps: {io: DeployIo; toolkit: StackToolkit}): Promise<{status: 'destroyed' | 'declined'; stackName: string}> {
+  const {io, toolkit} = deps
+  const stackName = req.props.stackName
+  const where = req.endpointUrl ? `${req.region} at ${req.endpointUrl}` : req.region
+  io.show(`Plan: delete stack ${stackName} in ${where} and every resource in it (VPC, NAT gateways, load balancer, instances, alarms).`)
+  const go = await confirmOrRefuse(io, {yes: req.yes, question: `Delete ${stackName}?`, action: `the deletion of stack ${stackName}`})
+  if (!go) {
+    io.show('Nothing was deleted.')
+    return {status: 'declined', stackName}
+  }
+  const stack = await toolkit.synth(req.props)
+  try {
+    io.progress(`Deleting ${stackName}: this takes a few minutes...`)
+    await stack.destroy()
+  } finally {
+    await stack.dispose()
+  }
+  return {status: 'destroyed', stackName}
+}

@@ -1,0 +1,108 @@
+/**
+ * The CDK toolkit behind a small interface, so the deploy service can be tested without AWS and the command
+ * loads aws-cdk-lib and @aws-cdk/toolkit-lib (~2 s, ~470 MB) only when it runs, never at start-up.
+ *
+ * toolkit-lib has no endpoint option: AWS_ENDPOINT_URL, set before the Toolkit is made, points every SDK client
+ * it builds at an emulator. The stack is region-agnostic: it goes to the region of the base credentials.
+ */
+import type {WebTierProps} from '../../infra/props.js'
+
+export interface ToolkitEvent {
+  level: 'error' | 'result' | 'warn' | 'info' | 'debug' | 'trace'
+  code?: string
+  message: string
+}
+
+export interface ToolkitOptions {
+  region: string
+  profile?: string
+  endpointUrl?: string
+  onEvent: (event: ToolkitEvent) => void
+}
+
+export interface DeployedStack {
+  stackName: string
+  stackArn?: string
+  outputs: Record<string, string>
+}
+
+/** One synthesised stack, ready to deploy or destroy. */
+export interface SynthesizedStack {
+  template: Record<string, unknown> & {Resources?: Record<string, unknown>}
+  deploy(): Promise<DeployedStack>
+  destroy(): Promise<void>
+  /** Runs `cdk bootstrap` for the stack's account and region. */
+  bootstrap(): Promise<void>
+  dispose(): Promise<void>
+}
+
+export interface StackToolkit {
+  synth(props: WebTierProps): Promise<SynthesizedStack>
+}
+
+/** True for toolkit-lib's "template too large, cdk bootstrap is required" failure. */
+export function isTemplateTooLarge(error: unknown): boolean {
+  const e = error as {message?: string; name?: string}
+  return /too large to deploy|TemplateTooLargeToDeploy/i.test(`${e?.name ?? ''} ${e?.message ?? ''}`)
+}
+
+/** toolkit-lib's messages carry ANSI colour and emoji even when asked not to in places; keep plain text. */
+export function plainText(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/\u001b\[[0-9;]*m/g, '').trimEnd()
+}
+
+export async function createCdkToolkit(options: ToolkitOptions): Promise<StackToolkit> {
+  if (options.endpointUrl) process.env.AWS_ENDPOINT_URL = options.endpointUrl
+  const [lib, {buildStack}, {fromNodeProviderChain}] = await Promise.all([
+    import('@aws-cdk/toolkit-lib'),
+    import('../../infra/stack.js'),
+    import('@aws-sdk/credential-providers'),
+  ])
+  const toolkit = new lib.Toolkit({
+    color: false,
+    emojis: false,
+    ioHost: {
+      async notify(msg) {
+        options.onEvent({level: msg.level, code: msg.code, message: plainText(msg.message)})
+      },
+      // The person already confirmed the plan (or passed --yes): toolkit-lib's own questions take their defaults.
+      async requestResponse<T>(msg: {defaultResponse: T}): Promise<T> {
+        return msg.defaultResponse
+      },
+    },
+    sdkConfig: {
+      baseCredentials: lib.BaseCredentials.custom({
+        provider: fromNodeProviderChain({...(options.profile ? {profile: options.profile} : {})}),
+        region: options.region,
+      }),
+    },
+  })
+  return {
+    async synth(props) {
+      const source = await toolkit.fromAssemblyBuilder(async (builder) => buildStack(props, builder.outdir).app.synth())
+      const assembly = await toolkit.synth(source)
+      const stack = assembly.cloudAssembly.getStackByName(props.stackName)
+      const selector = {strategy: lib.StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [stack.hierarchicalId]}
+      return {
+        template: stack.template,
+        async deploy() {
+          // Direct deployment: the stack's outputs come back on every endpoint (the emulator returns none after
+          // a change set), and the plan has already been shown and confirmed.
+          const result = await toolkit.deploy(assembly, {stacks: selector, deploymentMethod: {method: 'direct'}})
+          const deployed = result.stacks[0]
+          return {stackName: deployed?.stackName ?? props.stackName, stackArn: deployed?.stackArn, outputs: deployed?.outputs ?? {}}
+        },
+        async destroy() {
+          await toolkit.destroy(assembly, {stacks: selector})
+        },
+        async bootstrap() {
+          await toolkit.bootstrap(await lib.BootstrapEnvironments.fromCloudAssemblySource(assembly))
+        },
+        async dispose() {
+          await assembly.dispose()
+        },
+      }
+    },
+  }
+}
