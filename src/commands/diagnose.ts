@@ -30,6 +30,19 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
     snapshot: Flags.string({summary: 'Analyse a saved snapshot instead of calling AWS (no credentials needed).', helpGroup: 'INPUT'}),
     'save-snapshot': Flags.string({summary: 'Write what was collected to this file (JSON, see docs/snapshot.md).', helpGroup: 'INPUT'}),
     'fail-on': Flags.option({options: SEVERITIES, default: 'error' as const, summary: 'Lowest severity that makes the exit code 1.'})(),
+    ssm: Flags.boolean({
+      summary: 'Run the read-only diagnostic script on the instances through SSM (--no-ssm: API reads only).',
+      allowNo: true,
+      default: true,
+      helpGroup: 'SSM',
+    }),
+    'ssm-targets': Flags.option({
+      options: ['auto', 'unhealthy', 'all'] as const,
+      default: 'auto' as const,
+      summary: 'Which SSM-online instances to check: auto = the unhealthy targets if any, else all.',
+      helpGroup: 'SSM',
+    })(),
+    'ssm-timeout': Flags.integer({min: 5, max: 3600, default: 90, summary: 'Seconds to wait, at most, for the instances to answer.', helpGroup: 'SSM'}),
     format: Flags.option({options: ['text', 'markdown'] as const, default: 'text' as const, summary: 'Report format (--json for JSON).', char: 'o'})(),
   }
 
@@ -40,13 +53,23 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
     const {diagnose} = await import('../diagnose/service.js')
     const endpointUrl = endpointOverride(this.awsOptions())
     const result = await diagnose(
-      {alb: args.alb, snapshotFile: flags.snapshot, saveSnapshot: flags['save-snapshot'], failOn: flags['fail-on'], region: flags.region},
+      {
+        alb: args.alb,
+        snapshotFile: flags.snapshot,
+        saveSnapshot: flags['save-snapshot'],
+        failOn: flags['fail-on'],
+        region: flags.region,
+        ssm: flags.ssm,
+        ssmTargets: flags['ssm-targets'],
+        ssmTimeoutSeconds: flags['ssm-timeout'],
+      },
       {
         clients: (region) => this.awsClients({region}),
         toolVersion: this.config.version,
         endpointUrl,
         progress: (line) => this.progress(line),
         trace: (line) => this.trace(line),
+        status: (line) => this.status(line),
       },
     )
     process.exitCode = exitCodeFor(result.report)
@@ -66,7 +89,7 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
     const clients = this.awsClients()
     const region = await clients.region()
     const {listLoadBalancers} = await import('../collect/list.js')
-    const albs = await listLoadBalancers(clients)
+    const albs = await listLoadBalancers(clients, {log: (line) => this.trace(line)})
     if (!this.jsonEnabled()) {
       const c = this.chalk
       if (albs.length === 0) {

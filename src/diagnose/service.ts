@@ -10,6 +10,7 @@ import type {Report} from '../analyze/engine.js'
 import type {Severity} from '../rules/types.js'
 import {readSnapshot, writeSnapshot} from '../snapshot/io.js'
 import type {Snapshot} from '../snapshot/types.js'
+import type {CommandRunner} from '../ssm/types.js'
 
 export interface DiagnoseRequest {
   /** ALB name, ARN or DNS name; undefined with a snapshot file. */
@@ -19,7 +20,15 @@ export interface DiagnoseRequest {
   failOn: Severity
   /** --region, if given. */
   region?: string
+  /** Run the read-only diagnostic script on the instances through SSM (false: --no-ssm, API reads only). */
+  ssm: boolean
+  /** Which SSM-online instances get the script: the unhealthy targets, all, or auto (unhealthy ones if any, else all). */
+  ssmTargets: SsmTargets
+  /** Bound on the whole wait for the script's answers. */
+  ssmTimeoutSeconds: number
 }
+
+export type SsmTargets = 'auto' | 'unhealthy' | 'all'
 
 export interface DiagnoseDeps {
   /** Builds the clients for a region (the region may come from the ALB's DNS name or ARN). */
@@ -31,6 +40,10 @@ export interface DiagnoseDeps {
   /** One line of detail for --verbose. */
   trace(line: string): void
   now?: () => Date
+  /** A progress line that replaces the previous one (a terminal's status line); falls back to nothing. */
+  status?(line: string): void
+  /** The SSM command runner; tests inject one. Default: the real runner over the SSM client. */
+  commandRunner?(clients: AwsClients): CommandRunner
 }
 
 export interface DiagnoseResult {
@@ -84,6 +97,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     stats = {calls: collected.stats.calls, ms: Date.now() - started, byApi: collected.stats.perApi}
     deps.trace(`collected with ${stats.calls} AWS calls in ${stats.ms} ms`)
     if (deps.endpointUrl) notes.push(`Collected from ${deps.endpointUrl} (endpoint override).`)
+    notes.push(...(await collectFromInstances(snapshot, clients, request, deps)))
   }
 
   if (request.saveSnapshot) {
@@ -93,6 +107,62 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
 
   const report = analyze(snapshot, {failOn: request.failOn, notes})
   return {report, snapshot, ...(stats ? {stats} : {})}
+}
+
+/**
+ * SSM readiness (API reads) always; then, unless --no-ssm, the read-only diagnostic script on the SSM-online
+ * instances. Returns notes for the report.
+ */
+async function collectFromInstances(snapshot: Snapshot, clients: AwsClients, request: DiagnoseRequest, deps: DiagnoseDeps): Promise<string[]> {
+  if (snapshot.ec2.Instances.length === 0) return []
+  const {collectSsmReadiness} = await import('../collect/ssm-readiness.js')
+  deps.progress('Checking whether Systems Manager can reach the instances…')
+  const readiness = await collectSsmReadiness({clients, instances: snapshot.ec2.Instances, log: deps.trace})
+  snapshot.iam = readiness.iam
+  snapshot.ssm = readiness.ssm
+  snapshot.errors.push(...readiness.errors)
+
+  if (!request.ssm) return ['On-instance checks were skipped (--no-ssm): nothing was sent to the instances.']
+  const {instanceIds, reason} = chooseSsmTargets(snapshot, request.ssmTargets)
+  if (instanceIds.length === 0) return [`On-instance checks were not run: ${reason}.`]
+
+  const {collectOnInstance} = await import('../collect/on-instance.js')
+  const runner = deps.commandRunner
+    ? deps.commandRunner(clients)
+    : (await import('../ssm/run-command.js')).createCommandRunner({ssm: clients.ssm})
+  deps.progress(`Running read-only checks on ${instanceIds.length} instance(s) through SSM (${reason}; waiting at most ${request.ssmTimeoutSeconds} s)…`)
+  const result = await collectOnInstance({
+    runner,
+    snapshot,
+    instanceIds,
+    timeoutMs: request.ssmTimeoutSeconds * 1000,
+    onProgress: (done, total) => deps.status?.(`  ${done}/${total} instance(s) answered`),
+  })
+  deps.status?.('')
+  snapshot.onInstance = result.onInstance
+  snapshot.errors.push(...result.errors)
+  return []
+}
+
+/** The instances to run the script on: SSM-online (PingStatus Online), running, and chosen by --ssm-targets. */
+export function chooseSsmTargets(snapshot: Snapshot, targets: SsmTargets): {instanceIds: string[]; reason: string} {
+  const info = (snapshot.ssm?.InstanceInformationList ?? []) as {InstanceId?: string; PingStatus?: string}[]
+  const online = new Set(info.filter((i) => i.PingStatus?.toLowerCase() === 'online').map((i) => i.InstanceId))
+  const running = snapshot.ec2.Instances.filter((i) => i.State?.Name === 'running' && online.has(i.InstanceId)).map((i) => i.InstanceId!)
+  if (running.length === 0) {
+    const unknown = snapshot.errors.some((e) => e.api === 'ssm:DescribeInstanceInformation')
+    return {instanceIds: [], reason: unknown ? 'ssm:DescribeInstanceInformation failed, so no instance is known to be SSM-online' : 'no instance is online in Systems Manager (see the SSM findings)'}
+  }
+  const notHealthy = new Set(
+    Object.values(snapshot.elbv2.TargetHealthDescriptions)
+      .flat()
+      .filter((d) => d.TargetHealth?.State !== 'healthy')
+      .map((d) => d.Target?.Id),
+  )
+  const unhealthy = running.filter((id) => notHealthy.has(id))
+  if (targets === 'all' || (targets === 'auto' && unhealthy.length === 0)) return {instanceIds: running, reason: 'every SSM-online instance'}
+  if (unhealthy.length === 0) return {instanceIds: [], reason: 'no SSM-online instance is an unhealthy target (--ssm-targets all checks the healthy ones too)'}
+  return {instanceIds: unhealthy, reason: 'the SSM-online instances that are not healthy targets'}
 }
 
 function matchesTarget(snapshot: Snapshot, alb: string): boolean {

@@ -7,12 +7,12 @@
  * AWS_ENDPOINT_URL_<SERVICE> variables; the standard credential chain; adaptive retries.
  */
 import {createRequire} from 'node:module'
-import type {ElasticLoadBalancingV2Client} from '@aws-sdk/client-elastic-load-balancing-v2'
-import type {EC2Client} from '@aws-sdk/client-ec2'
-import type {AutoScalingClient} from '@aws-sdk/client-auto-scaling'
-import type {SSMClient} from '@aws-sdk/client-ssm'
-import type {IAMClient} from '@aws-sdk/client-iam'
-import type {STSClient} from '@aws-sdk/client-sts'
+import type * as Elbv2Sdk from '@aws-sdk/client-elastic-load-balancing-v2'
+import type * as Ec2Sdk from '@aws-sdk/client-ec2'
+import type * as AutoScalingSdk from '@aws-sdk/client-auto-scaling'
+import type * as SsmSdk from '@aws-sdk/client-ssm'
+import type * as IamSdk from '@aws-sdk/client-iam'
+import type * as StsSdk from '@aws-sdk/client-sts'
 import {UserError} from './errors.js'
 
 const require = createRequire(import.meta.url)
@@ -39,7 +39,7 @@ export function clientConfig(options: AwsOptions): ClientConfig {
     ...(options.region ? {region: options.region} : {}),
     ...(options.profile ? {profile: options.profile} : {}),
     ...(options.endpointUrl ? {endpoint: options.endpointUrl} : {}),
-    maxAttempts: options.maxAttempts ?? 8,
+    maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'adaptive',
   }
 }
@@ -69,44 +69,44 @@ export class AwsClients {
     return this.cache.get(key) as T
   }
 
-  get elbv2(): ElasticLoadBalancingV2Client {
+  get elbv2(): Elbv2Sdk.ElasticLoadBalancingV2Client {
     return this.get('elbv2', () => {
-      const m = require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2')
+      const m = require('@aws-sdk/client-elastic-load-balancing-v2') as typeof Elbv2Sdk
       return new m.ElasticLoadBalancingV2Client(clientConfig(this.options))
     })
   }
 
-  get ec2(): EC2Client {
+  get ec2(): Ec2Sdk.EC2Client {
     return this.get('ec2', () => {
-      const m = require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2')
+      const m = require('@aws-sdk/client-ec2') as typeof Ec2Sdk
       return new m.EC2Client(clientConfig(this.options))
     })
   }
 
-  get autoscaling(): AutoScalingClient {
+  get autoscaling(): AutoScalingSdk.AutoScalingClient {
     return this.get('autoscaling', () => {
-      const m = require('@aws-sdk/client-auto-scaling') as typeof import('@aws-sdk/client-auto-scaling')
+      const m = require('@aws-sdk/client-auto-scaling') as typeof AutoScalingSdk
       return new m.AutoScalingClient(clientConfig(this.options))
     })
   }
 
-  get ssm(): SSMClient {
+  get ssm(): SsmSdk.SSMClient {
     return this.get('ssm', () => {
-      const m = require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm')
+      const m = require('@aws-sdk/client-ssm') as typeof SsmSdk
       return new m.SSMClient(clientConfig(this.options))
     })
   }
 
-  get iam(): IAMClient {
+  get iam(): IamSdk.IAMClient {
     return this.get('iam', () => {
-      const m = require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')
+      const m = require('@aws-sdk/client-iam') as typeof IamSdk
       return new m.IAMClient(clientConfig(this.options))
     })
   }
 
-  get sts(): STSClient {
+  get sts(): StsSdk.STSClient {
     return this.get('sts', () => {
-      const m = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts')
+      const m = require('@aws-sdk/client-sts') as typeof StsSdk
       return new m.STSClient(clientConfig(this.options))
     })
   }

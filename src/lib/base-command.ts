@@ -93,6 +93,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stderr.write(this.chalk.dim(message) + '\n')
   }
 
+  /** A status line that the next one replaces, on a terminal only (an empty line clears it). */
+  protected status(line: string): void {
+    const f = this.flags as {quiet?: boolean; json?: boolean}
+    if (f.quiet || f.json || !process.stderr.isTTY) return
+    process.stderr.write(`\r\u001b[K${line ? this.chalk.dim(line) : ''}`)
+  }
+
   protected trace(message: string): void {
     if ((this.flags as {verbose?: boolean}).verbose) process.stderr.write(this.chalk.dim(`· ${message}`) + '\n')
   }

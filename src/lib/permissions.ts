@@ -87,13 +87,13 @@ export const FIX_NGINX: PermissionSet[] = [
   },
   {
     sid: 'PersistInLaunchTemplate',
-    why: '--persist: a new launch template version with the install in its user data, and the group moved to it; --refresh: an instance refresh. iam:PassRole is needed when the template names an instance profile.',
+    why: '--persist: a new launch template version with the install in its user data, and the group moved to it; --refresh: an instance refresh. UpdateAutoScalingGroup with a launch template checks ec2:RunInstances, and iam:PassRole when the template names an instance profile.',
     actions: [
       'ec2:DescribeLaunchTemplateVersions',
       'ec2:CreateLaunchTemplateVersion',
       'autoscaling:UpdateAutoScalingGroup',
       'autoscaling:StartInstanceRefresh',
-      'autoscaling:DescribeInstanceRefreshes',
+      'ec2:RunInstances',
       'iam:PassRole',
     ],
   },

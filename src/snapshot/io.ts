@@ -4,6 +4,7 @@
  */
 import {readFile, writeFile} from 'node:fs/promises'
 import {createRequire} from 'node:module'
+import type * as AjvModule from 'ajv'
 import {UserError} from '../lib/errors.js'
 import {snapshotSchema} from './schema.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION} from './types.js'
@@ -17,7 +18,7 @@ let validator: ValidateFn | undefined
 function getValidator(): ValidateFn {
   if (!validator) {
     // Loaded on demand: only the offline path pays for ajv.
-    const {Ajv} = require('ajv') as typeof import('ajv')
+    const {Ajv} = require('ajv') as typeof AjvModule
     const ajv = new Ajv({allErrors: false, strict: false, validateFormats: false})
     validator = ajv.compile(snapshotSchema) as ValidateFn
   }

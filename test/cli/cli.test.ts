@@ -7,7 +7,7 @@ describe('asg-doctor CLI, end to end on the bundled examples', () => {
   it('--help lists the commands', () => {
     const r = run(['--help'])
     expect(r.code).toBe(0)
-    for (const c of ['diagnose', 'policy']) expect(r.stdout).toContain(c)
+    for (const c of ['diagnose', 'fix-nginx', 'policy']) expect(r.stdout).toContain(c)
   })
 
   it('diagnoses the healthy example: exit 0', () => {
@@ -93,7 +93,8 @@ describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
   it('no credentials anywhere (nothing is sent: the endpoint is a closed loopback port)', () => {
     const r = run(['diagnose', 'web-alb', '--region', 'us-east-1'], {AWS_ENDPOINT_URL: 'http://127.0.0.1:9'})
     expect(r.code).toBe(2)
-    expect(r.stderr.split('\n')[0]).toBe('Error: No AWS credentials were found.')
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('Error:'))).toEqual(['Error: No AWS credentials were found.'])
+    expect(r.stderr).toContain('Hint: Configure credentials')
     noStackTrace(r.stderr)
   })
 

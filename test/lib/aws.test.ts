@@ -34,10 +34,10 @@ describe('client configuration', () => {
       region: 'eu-west-1',
       profile: 'ops',
       endpoint: 'http://127.0.0.1:5000',
-      maxAttempts: 8,
+      maxAttempts: 5,
       retryMode: 'adaptive',
     })
-    expect(clientConfig({})).toEqual({maxAttempts: 8, retryMode: 'adaptive'})
+    expect(clientConfig({})).toEqual({maxAttempts: 5, retryMode: 'adaptive'})
   })
 })
 
