@@ -3,13 +3,17 @@
  * each breaking it the way a real incident does. `npx tsx scripts/make-examples.ts` rewrites them;
  * test/examples.test.ts fails when a committed example is stale, and runs the CLI on each.
  */
-import {writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
+import {collectOnInstance} from '../src/collect/on-instance.js'
 import type {Snapshot} from '../src/snapshot/types.js'
+import type {CommandRunner} from '../src/ssm/types.js'
+import {healthySsmWorld} from '../test/fixtures/ssm.js'
 import {
   ASG_NAME,
   BROKEN_USER_DATA,
   INSTANCE_IDS,
+  INSTANCE_IPS,
   TG_ARN,
   WEB_SG,
 
@@ -22,13 +26,35 @@ export interface Example {
   title: string
   /** What an operator saw, and what asg-doctor should lead with. */
   story: string
-  build(): Snapshot
+  build(): Promise<Snapshot>
+}
+
+type Sample = 'al2023-nginx-missing' | 'al2023-healthy'
+
+/**
+ * Adds what `diagnose` learns through SSM: the instances are reachable (healthy IAM and SSM sections), and the
+ * read-only script answered on each with a real sample output (test/fixtures/on-instance/), its address set to the
+ * instance's own. The section is built by the real collector over a runner that answers from the sample.
+ */
+async function throughSsm(world: Snapshot, sample: Sample): Promise<Snapshot> {
+  const w = healthySsmWorld(world)
+  const text = readFileSync(new URL(`../test/fixtures/on-instance/${sample}.txt`, import.meta.url), 'utf8')
+  const runner: CommandRunner = {
+    runShellScript: async (request) =>
+      request.instanceIds.map((instanceId) => {
+        const ip = INSTANCE_IPS[INSTANCE_IDS.indexOf(instanceId as (typeof INSTANCE_IDS)[number])]
+        return {instanceId, status: 'Success', responseCode: 0, commandId: '5d3c2a1b-7e6f-4a8b-9c0d-1e2f3a4b5c6d', stdout: text.replaceAll('10.0.10.11', ip), stderr: ''}
+      }),
+  }
+  const {onInstance} = await collectOnInstance({runner, snapshot: w, instanceIds: [...INSTANCE_IDS], timeoutMs: 90_000})
+  w.onInstance = onInstance
+  return w
 }
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64')
 
 /** The reference incident (DESIGN.md): the launch template never installs nginx; every target fails its checks. */
-function nginxMissing(): Snapshot {
+function nginxMissing(): Promise<Snapshot> {
   const w = healthyWorld()
   w.meta.collectedAt = '2026-11-20T14:32:05.000Z'
   w.ec2.LaunchTemplateVersions[0].LaunchTemplateData!.UserData = b64(BROKEN_USER_DATA)
@@ -60,11 +86,11 @@ function nginxMissing(): Snapshot {
       Progress: 100,
     },
   ]) as Snapshot['autoscaling']['Activities'][string]
-  return w
+  return throughSsm(w, 'al2023-nginx-missing')
 }
 
 /** The instances' security group lost its rule for the ALB: health checks time out. */
-function sgMissingAlbRule(): Snapshot {
+function sgMissingAlbRule(): Promise<Snapshot> {
   const w = healthyWorld()
   const sg = w.ec2.SecurityGroups.find((g) => g.GroupId === WEB_SG)!
   sg.IpPermissions = [
@@ -75,15 +101,16 @@ function sgMissingAlbRule(): Snapshot {
     HealthCheckPort: '80',
     TargetHealth: {State: 'unhealthy', Reason: 'Target.Timeout', Description: 'Request timed out'},
   }))
-  return w
+  // nginx itself is fine on every instance: the script's local request answers 200.
+  return throughSsm(w, 'al2023-healthy')
 }
 
 /** The group was created without its target group: the target group is empty and the ALB answers 503. */
-function asgNotAttached(): Snapshot {
+function asgNotAttached(): Promise<Snapshot> {
   const w = healthyWorld()
   w.autoscaling.AutoScalingGroups[0].TargetGroupARNs = []
   w.elbv2.TargetHealthDescriptions[TG_ARN] = []
-  return w
+  return throughSsm(w, 'al2023-healthy')
 }
 
 export const EXAMPLES: Example[] = [
@@ -109,17 +136,17 @@ export const EXAMPLES: Example[] = [
     file: 'examples/healthy.json',
     title: 'A healthy deployment',
     story: 'Everything passes: the shape a working reference deployment has.',
-    build: healthyWorld,
+    build: () => throughSsm(healthyWorld(), 'al2023-healthy'),
   },
 ]
 
-export function exampleJson(example: Example): string {
-  return JSON.stringify(example.build(), null, 2) + '\n'
+export async function exampleJson(example: Example): Promise<string> {
+  return JSON.stringify(await example.build(), null, 2) + '\n'
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const ex of EXAMPLES) {
-    writeFileSync(ex.file, exampleJson(ex))
+    writeFileSync(ex.file, await exampleJson(ex))
     console.log(`wrote ${ex.file}`)
   }
 }

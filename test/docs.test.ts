@@ -12,8 +12,8 @@ describe('generated files are current', () => {
   }
 
   for (const ex of EXAMPLES) {
-    it(`${ex.file} (run: npx tsx scripts/make-examples.ts)`, () => {
-      expect(readFileSync(ex.file, 'utf8')).toBe(exampleJson(ex))
+    it(`${ex.file} (run: npx tsx scripts/make-examples.ts)`, async () => {
+      expect(readFileSync(ex.file, 'utf8')).toBe(await exampleJson(ex))
       expect(() => validateSnapshot(JSON.parse(readFileSync(ex.file, 'utf8')), ex.file)).not.toThrow()
     })
   }

@@ -149,6 +149,80 @@ const launchTemplateVersion = obj(
   ['LaunchTemplateId', 'VersionNumber'],
 )
 
+const policyDocument: Schema = {type: 'object', properties: {Statement: {type: ['object', 'array']}}}
+const iamSection = obj(
+  {
+    InstanceProfiles: mapOf(obj({Arn: str, InstanceProfileName: str, Roles: list(obj({RoleName: str, Arn: str}, ['RoleName']))}, ['Arn'])),
+    RolePolicies: mapOf(
+      obj(
+        {AttachedPolicies: list(obj({PolicyName: str, PolicyArn: str}, ['PolicyArn'])), InlinePolicies: list(obj({PolicyName: str, PolicyDocument: policyDocument}, ['PolicyName', 'PolicyDocument']))},
+        ['AttachedPolicies', 'InlinePolicies'],
+      ),
+    ),
+    ManagedPolicies: mapOf(obj({Policy: obj({Arn: str, PolicyName: str, DefaultVersionId: str}), Document: policyDocument}, ['Document'])),
+    NotFound: strList,
+  },
+  ['InstanceProfiles', 'RolePolicies', 'ManagedPolicies'],
+)
+const ssmSection = obj(
+  {
+    InstanceInformationList: list(obj({InstanceId: str, PingStatus: str, LastPingDateTime: str, AgentVersion: str, IsLatestVersion: bool, PlatformType: str}, ['InstanceId'])),
+    RequestedInstanceIds: strList,
+  },
+  ['InstanceInformationList'],
+)
+const diagnosticResult = obj(
+  {
+    version: str,
+    complete: bool,
+    privateIp: str,
+    os: obj({id: str, versionId: str, prettyName: str}),
+    packageManager: str,
+    systemd: bool,
+    nginx: obj(
+      {installed: bool, binary: str, version: str, active: str, enabled: str, statusLine: str, processes: int, configTest: obj({ok: bool, message: str}, ['ok']), keepaliveTimeoutSeconds: {type: 'number'}, keepaliveRaw: strList},
+      ['installed'],
+    ),
+    listenTool: str,
+    listeners: list(obj({address: str, port: int, process: str}, ['port'])),
+    allPorts: list(int),
+    healthProbe: obj({tool: {enum: ['curl', 'wget', 'bash', 'none']}, url: str, statusCode: int, error: str}, ['tool']),
+    errorLog: strList,
+    diskUsePercent: {type: 'number'},
+    warnings: strList,
+  },
+  ['version', 'complete', 'os', 'systemd', 'nginx', 'listeners', 'allPorts', 'errorLog', 'warnings'],
+)
+const onInstanceSection = obj(
+  {
+    scriptVersion: str,
+    timeoutMs: int,
+    probes: list(
+      obj(
+        {id: str, targetPort: int, healthCheckPort: int, healthCheckPath: str, healthCheckProtocol: str, matcher: str, targetGroupArns: strList},
+        ['id', 'targetPort', 'healthCheckPort', 'healthCheckPath', 'healthCheckProtocol', 'matcher', 'targetGroupArns'],
+      ),
+    ),
+    runs: list(
+      obj(
+        {
+          instanceId: str,
+          probeId: str,
+          commandId: str,
+          status: {enum: ['Success', 'Failed', 'TimedOut', 'Cancelled', 'Undeliverable', 'Terminated', 'NoAnswer', 'SendFailed']},
+          responseCode: int,
+          detail: str,
+          stdout: str,
+          stderr: str,
+          parsed: diagnosticResult,
+        },
+        ['instanceId', 'probeId', 'status', 'stdout', 'stderr'],
+      ),
+    ),
+  },
+  ['scriptVersion', 'timeoutMs', 'probes', 'runs'],
+)
+
 const collectionError = obj({api: str, resource: str, code: str, message: str, accessDenied: bool}, ['api', 'code', 'message', 'accessDenied'])
 
 export const snapshotSchema: Schema = {
@@ -202,9 +276,9 @@ export const snapshotSchema: Schema = {
         },
         ['Instances', 'Subnets', 'RouteTables', 'NetworkAcls', 'SecurityGroups', 'Vpcs', 'VpcAttributes', 'VpcEndpoints', 'NatGateways', 'InternetGateways', 'ManagedPrefixLists', 'PrefixListEntries', 'LaunchTemplateVersions'],
       ),
-      iam: {type: 'object', description: 'IAM of the instances (instance profiles, roles, policy documents), for the SSM readiness checks.'},
-      ssm: {type: 'object', description: 'Systems Manager\'s view of the instances (DescribeInstanceInformation).'},
-      onInstance: {type: 'object', description: 'Results of the read-only diagnostic script run on the instances through SSM.'},
+      iam: {...iamSection, description: 'IAM of the instances (instance profiles, roles, policy documents), for the SSM readiness checks.'},
+      ssm: {...ssmSection, description: 'Systems Manager\'s view of the instances (DescribeInstanceInformation).'},
+      onInstance: {...onInstanceSection, description: 'Results of the read-only diagnostic script run on the instances through SSM.'},
       errors: list(collectionError),
     },
     ['format', 'version', 'meta', 'elbv2', 'autoscaling', 'ec2', 'errors'],

@@ -40,6 +40,19 @@ describe('asg-doctor CLI, end to end on the bundled examples', () => {
     expect(report).toMatchObject({schema: 'asg-doctor-report', version: 1, status: 'problems', target: {name: 'web-alb', region: 'us-east-1'}})
   })
 
+  it('leads the reference incident with nginx not being installed, and folds the symptoms under it', () => {
+    const r = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--json'])
+    const report = JSON.parse(r.stdout)
+    expect(report.rootCauses).toHaveLength(1)
+    expect(report.rootCauses[0].cause).toMatchObject({ruleId: 'nginx-not-installed', severity: 'critical', confidence: 'certain'})
+    expect(report.rootCauses[0].symptoms.map((s: {ruleId: string}) => s.ruleId)).toEqual(
+      expect.arrayContaining(['target-health-unhealthy', 'launch-template-no-web-server']),
+    )
+    const text = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--no-color']).stdout
+    expect(text).toContain('1. ✖ CRITICAL nginx is not installed [nginx-not-installed]')
+    expect(text).toContain('asg-doctor fix-nginx web-alb --region us-east-1')
+  })
+
   it('renders markdown for a ticket', () => {
     const r = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--format', 'markdown'])
     expect(r.code).toBe(1)

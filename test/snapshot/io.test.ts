@@ -53,3 +53,23 @@ describe('snapshot files', () => {
     await expect(readSnapshot(bad)).rejects.toThrowError(/is not valid JSON/)
   })
 })
+
+describe('the SSM and on-instance sections', () => {
+  it('accepts the bundled reference incident, which carries both', async () => {
+    const s = await readSnapshot('examples/nginx-missing.json')
+    expect(s.onInstance?.runs).toHaveLength(3)
+    expect(s.ssm?.InstanceInformationList).toHaveLength(3)
+  })
+
+  it('rejects an on-instance run with an unknown status, naming the field', async () => {
+    const s = await readSnapshot('examples/nginx-missing.json')
+    ;(s.onInstance!.runs[1] as {status: string}).status = 'Done'
+    expect(() => validateSnapshot(s)).toThrowError(/\/onInstance\/runs\/1\/status must be equal to one of the allowed values \(Success, Failed/)
+  })
+
+  it('rejects a parsed result without its nginx facts', async () => {
+    const s = await readSnapshot('examples/nginx-missing.json')
+    delete (s.onInstance!.runs[0].parsed as {nginx?: unknown}).nginx
+    expect(() => validateSnapshot(s)).toThrowError("/onInstance/runs/0/parsed must have required property 'nginx'")
+  })
+})
