@@ -11,7 +11,7 @@ import type {AwsClients} from '../lib/aws.js'
 import {awsErrorCode, UserError} from '../lib/errors.js'
 import {INSTALL_MARKER} from '../ssm/install-script.js'
 import {call} from './targets.js'
-import {decodeUserData, encodeUserData, mergeUserData, userDataFormat} from './user-data.js'
+import {decodeUserData, encodeUserData, mergeUserData, userDataFormat} from '../lib/user-data.js'
 
 export interface PersistGroupPlan {
   autoScalingGroupName: string
@@ -23,7 +23,7 @@ export interface PersistGroupPlan {
   sourceVersion: number
   /** `create-version`, or `present` when that version already holds the install block. */
   action: 'create-version' | 'present'
-  /** The user data format of the source version (see user-data.ts). */
+  /** The user data format of the source version (see lib/user-data.ts). */
   format: string
   /** The new user data (decoded), for create-version. */
   newUserData?: string

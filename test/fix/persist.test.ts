@@ -2,8 +2,6 @@
  * --persist: the new launch template version (SourceVersion, user data holding both the old script and the
  * install), the group update, the instance refresh only with --refresh, and nothing created on a second run.
  */
-import {spawnSync} from 'node:child_process'
-import {gzipSync} from 'node:zlib'
 import {DescribeAutoScalingGroupsCommand, StartInstanceRefreshCommand, UpdateAutoScalingGroupCommand} from '@aws-sdk/client-auto-scaling'
 import {CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand} from '@aws-sdk/client-ec2'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -11,7 +9,7 @@ import {Chalk} from 'chalk'
 import {applyPersist, planPersist} from '../../src/fix/persist.js'
 import {renderPlan, renderReport} from '../../src/fix/render.js'
 import {runFix} from '../../src/fix/run.js'
-import {decodeUserData, encodeUserData, mergeUserData, userDataFormat, USER_DATA_LIMIT} from '../../src/fix/user-data.js'
+import {decodeUserData, mergeUserData} from '../../src/lib/user-data.js'
 import {installScript} from '../../src/ssm/install-script.js'
 import {ALB_NAME, ASG_NAME, BROKEN_USER_DATA, LT_ID} from '../fixtures/world.js'
 import {asg, fakeClock, fakeRunner, installed, mocks, world} from './helpers.js'
@@ -113,56 +111,5 @@ describe('persist', () => {
     expect(renderReport(report, c)).toContain('ok     web-asg: created launch template version 4; group now uses version 4; instance refresh refresh-1 started')
     expect(createdUserData()).toContain(BLOCK)
     expect(report.ok).toBe(true)
-  })
-})
-
-describe('user data', () => {
-  it.each([
-    ['', 'empty'],
-    ['#!/bin/bash\necho hi', 'text/x-shellscript'],
-    ['#cloud-config\npackages: [nginx]', 'text/cloud-config'],
-    ['#cloud-config-archive\n- type: foo', 'text/cloud-config-archive'],
-    ['Content-Type: multipart/mixed; boundary="x"\n', 'mime'],
-    ['<powershell>', 'unknown'],
-  ])('knows the format of %j', (text, format) => {
-    expect(userDataFormat(text)).toBe(format)
-  })
-
-  it('uses the install alone when there was no user data', () => {
-    expect(mergeUserData('', BLOCK)).toBe(BLOCK)
-  })
-
-  it('reads gzipped user data', () => {
-    expect(decodeUserData(gzipSync(Buffer.from('#!/bin/sh\necho hi\n')).toString('base64'))).toBe('#!/bin/sh\necho hi\n')
-  })
-
-  it('gzips only user data over 16 KB', () => {
-    expect(encodeUserData('#!/bin/sh\n').gzipped).toBe(false)
-    const big = encodeUserData('#!/bin/sh\n' + 'echo 0123456789abcdef\n'.repeat(1000))
-    expect(big.gzipped).toBe(true)
-    expect(big.bytes).toBeLessThan(USER_DATA_LIMIT)
-  })
-
-  // cloud-init reads user data with Python's email package: parse the result the same way.
-  const python = spawnSync('python3', ['-c', 'import email'], {encoding: 'utf8'}).status === 0
-  it.skipIf(!python).each([
-    ['a shell script', BROKEN_USER_DATA, [['text/x-shellscript', BROKEN_USER_DATA.trimEnd()], ['text/x-shellscript', BLOCK]]],
-    ['cloud-config', '#cloud-config\nruncmd:\n  - echo hi\n', [['text/cloud-config', '#cloud-config\nruncmd:\n  - echo hi'], ['text/x-shellscript', BLOCK]]],
-    ['non-ASCII shell', '#!/bin/sh\necho "café"\n', [['text/x-shellscript', '#!/bin/sh\necho "café"'], ['text/x-shellscript', BLOCK]]],
-    [
-      'a MIME multipart',
-      'Content-Type: multipart/mixed; boundary="XYZ"\nMIME-Version: 1.0\n\n--XYZ\nContent-Type: text/cloud-config\n\n#cloud-config\nruncmd: [echo a]\n--XYZ\nContent-Type: text/x-shellscript\n\n#!/bin/sh\necho b\n--XYZ--\n',
-      [['text/cloud-config', '#cloud-config\nruncmd: [echo a]'], ['text/x-shellscript', '#!/bin/sh\necho b'], ['text/x-shellscript', BLOCK]],
-    ],
-  ])('wraps %s as MIME parts cloud-init reads in order, the original first', (_name, original, parts) => {
-    const merged = mergeUserData(original as string, BLOCK)
-    const py = [
-      'import email, sys, json',
-      'msg = email.message_from_string(sys.stdin.read())',
-      'print(json.dumps([[p.get_content_type(), p.get_payload(decode=True).decode("utf-8").rstrip("\\n")] for p in msg.walk() if not p.is_multipart()]))',
-    ].join('\n')
-    const r = spawnSync('python3', ['-c', py], {input: merged, encoding: 'utf8'})
-    expect(r.stderr).toBe('')
-    expect(JSON.parse(r.stdout)).toEqual(parts)
   })
 })

@@ -9,7 +9,8 @@ import type {Finding, Rule} from '../types.js'
 import {groupTemplate} from './launch-template.js'
 import {checksTargets, eqi, reasonIs, targetsInState, tgName} from './util.js'
 import type {TG} from './util.js'
-import {WEB_SERVERS, decodeUserData} from './user-data.js'
+import {userDataText} from '../../lib/user-data.js'
+import {WEB_SERVERS} from './user-data.js'
 
 export const ID = 'health-check-path'
 
@@ -39,7 +40,7 @@ function suspicion(ctx: AnalysisContext, tg: TG): {why: string; path: string} | 
   if (DIRECTORY_NAMES.has(last.toLowerCase())) return {why: `${path} looks like a directory without its trailing slash: nginx and Apache answer it with 301`, path: `${path}/`}
   if (last === '') return undefined
   for (const g of ctx.groupsForTargetGroup(tg.TargetGroupArn ?? '')) {
-    const text = decodeUserData(groupTemplate(ctx, g)?.version?.LaunchTemplateData?.UserData)
+    const text = userDataText(groupTemplate(ctx, g)?.version?.LaunchTemplateData?.UserData)
     const server = text.match(WEB_SERVERS)?.[0]
     if (server && !text.includes(last)) return {why: `the user data installs a stock ${server} and never creates ${path}: its default site answers 404 there`, path: '/'}
   }

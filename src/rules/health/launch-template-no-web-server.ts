@@ -6,12 +6,12 @@
  */
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, FindingRef, Rule} from '../types.js'
-import {decodeUserData as decodeDocument, encodeUserData, mergeUserData} from '../../fix/user-data.js'
+import {decodeUserData, encodeUserData, mergeUserData, userDataText} from '../../lib/user-data.js'
 import {groupTemplate} from './launch-template.js'
 import type {GroupTemplate} from './launch-template.js'
 import {attachedGroups, eqi, inServiceIds, reasonIs, targetsInState, tgName} from './util.js'
 import type {Group} from './util.js'
-import {decodeUserData, installedPackages, judgeUserData, nginxLines, packageManager} from './user-data.js'
+import {installedPackages, judgeUserData, nginxLines, packageManager} from './user-data.js'
 
 export const ID = 'launch-template-no-web-server'
 
@@ -48,7 +48,7 @@ function check(ctx: AnalysisContext): Finding[] {
   for (const {group, tgs} of attachedGroups(ctx)) {
     const t = groupTemplate(ctx, group)
     if (!t?.version) continue
-    const text = decodeUserData(t.version.LaunchTemplateData?.UserData)
+    const text = userDataText(t.version.LaunchTemplateData?.UserData)
     const verdict = judgeUserData(text)
     if (verdict.kind === 'serves' || verdict.kind === 'delegated') continue
     const ours = new Set(inServiceIds(group))
@@ -63,7 +63,7 @@ function check(ctx: AnalysisContext): Finding[] {
       verdict.kind === 'empty' ? 'has no user data' : verdict.kind === 'installed-not-started' ? `installs ${verdict.servers.join(', ')} but never starts it` : 'has user data that never installs or starts a web server'
     const pm = packageManager(text)
     const lines = nginxLines(pm, tgs[0]?.HealthCheckPath, verdict.kind === 'installed-not-started' ? verdict.servers : undefined)
-    const original = decodeDocument(t.version.LaunchTemplateData?.UserData)
+    const original = decodeUserData(t.version.LaunchTemplateData?.UserData)
     const userData = newUserData(original, lines)
     const explains: FindingRef[] = silent.map((tg) => ({ruleId: 'target-health-unhealthy', resource: tg.TargetGroupArn}))
     findings.push(

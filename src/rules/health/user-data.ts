@@ -1,32 +1,10 @@
 /**
- * Reads launch template user data (base64; plain, gzip, cloud-init MIME multipart or #cloud-config) and tells
- * whether it installs or starts something that answers HTTP. Text heuristics: an AMI can have a web server baked
- * in, and a script fetched at boot can do anything, so callers treat the verdict as evidence, not proof.
+ * Judges launch template user data, as text (`userDataText` in lib/user-data.ts undoes base64, gzip and MIME
+ * multipart), shell or #cloud-config: does it install or start something that answers HTTP? Text heuristics: an
+ * AMI can have a web server baked in, and a script fetched at boot can do anything, so callers treat the verdict as
+ * evidence, not proof.
  */
-import {decodeUserData as decodeDocument} from '../../fix/user-data.js'
-
 export const WEB_SERVERS = /\b(nginx\d*|httpd|apache2|caddy|lighttpd|tomcat\d*|haproxy|traefik|envoy)\b/g
-
-/** The user data as text (gzip undone); MIME multipart archives, nested ones too, are flattened into their parts. */
-export function decodeUserData(b64: string | undefined): string {
-  return flatten(decodeDocument(b64))
-}
-
-function flatten(text: string): string {
-  const [head] = text.split(/\r?\n\r?\n/)
-  const boundary = /^content-type:\s*multipart\/[^\n]*boundary="?([^"\s;]+)"?/im.exec(head)?.[1]
-  if (!boundary) return text
-  return text
-    .split(`--${boundary}`)
-    .slice(1)
-    .map((part) => {
-      const [headers, ...body] = part.trim().split(/\r?\n\r?\n/)
-      if (/^content-type:\s*multipart\//im.test(headers)) return flatten(part.trim())
-      const content = body.join('\n\n').trim()
-      return /content-transfer-encoding:\s*base64/i.test(headers) ? decodeDocument(content) : content
-    })
-    .join('\n')
-}
 
 export type Verdict =
   | {kind: 'serves'; evidence: string}

@@ -4,6 +4,7 @@
  */
 import type {Instance} from '@aws-sdk/client-ec2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
+import {userDataText} from '../../lib/user-data.js'
 
 /** A package manager installing or updating packages (sudo, flags and `-y` allowed before the verb). */
 const INSTALL = /^\s*(?:sudo\s+)?(?:dnf|yum|apt-get|apt|zypper|apk)\b(?:\s+-\S+)*\s+(?:install|update|upgrade|add)\b.*$/m
@@ -17,7 +18,8 @@ export interface UserDataInstall {
 
 /**
  * The first package-install line of the user data the instance was launched with; `null` when the user data is
- * known and installs nothing; `undefined` when it is not in the snapshot (or is not plain text, e.g. gzip).
+ * known and installs nothing; `undefined` when it is not in the snapshot or cannot be read (e.g. a corrupt gzip).
+ * Gzip and MIME multipart user data are read as cloud-init would run them.
  */
 export function userDataInstalls(ctx: AnalysisContext, instance: J<Instance>): UserDataInstall | null | undefined {
   const tag = (k: string) => instance.Tags?.find((t) => t.Key === k)?.Value
@@ -33,9 +35,17 @@ export function userDataInstalls(ctx: AnalysisContext, instance: J<Instance>): U
   if (!chosen) return undefined
   const encoded = chosen.LaunchTemplateData?.UserData
   if (!encoded) return null
-  const text = Buffer.from(encoded, 'base64').toString('utf8')
-  // Gzipped user data starts with 0x1f 0x8b; we do not unpack it here.
-  if (text.charCodeAt(0) === 0x1f) return undefined
+  const text = readable(encoded)
+  if (text === undefined) return undefined
   const m = INSTALL.exec(text)
   return m ? {line: m[0].trim(), source: `${ltId} v${chosen.VersionNumber ?? '?'}`} : null
+}
+
+/** The user data as text, or undefined when gunzip fails: this rule only adds detail, it must not fail on it. */
+function readable(encoded: string): string | undefined {
+  try {
+    return userDataText(encoded)
+  } catch {
+    return undefined
+  }
 }

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {launchTemplateNoWebServer} from '../../../src/rules/health/launch-template-no-web-server.js'
-import {mergeUserData} from '../../../src/fix/user-data.js'
-import {decodeUserData, judgeUserData} from '../../../src/rules/health/user-data.js'
+import {mergeUserData, userDataText} from '../../../src/lib/user-data.js'
+import {judgeUserData} from '../../../src/rules/health/user-data.js'
 import {BROKEN_USER_DATA, LT_ID, NGINX_USER_DATA, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {FAILED, HEALTHY, TIMEOUT, b64, b64gz, run, setHealth, setUserData} from './helpers.js'
 
@@ -61,7 +61,7 @@ describe('launch-template-no-web-server', () => {
     const userData = newUserDataOf(create)
     expect(userData).toContain('Content-Type: multipart/mixed')
     expect(userData).toContain(BROKEN_USER_DATA.trim())
-    expect(decodeUserData(b64(userData))).toBe(`${BROKEN_USER_DATA.trim()}\n#!/bin/bash\nset -euo pipefail\n${NGINX_LINES}\n`)
+    expect(userDataText(b64(userData))).toBe(`${BROKEN_USER_DATA.trim()}\n#!/bin/bash\nset -euo pipefail\n${NGINX_LINES}\n`)
     expect(refresh).toBe('aws autoscaling start-instance-refresh --auto-scaling-group-name web-asg --region us-east-1')
     expect(fix).toBe('asg-doctor fix-nginx web-alb --region us-east-1')
   })
@@ -120,7 +120,7 @@ describe('launch-template-no-web-server', () => {
     const [f] = run(launchTemplateNoWebServer, broken('#cloud-config\npackages:\n  - jq\nruncmd:\n  - echo hi\n'))
     const userData = newUserDataOf(f.remediation.commands![0])
     expect(userData).toContain('Content-Type: text/cloud-config')
-    expect(decodeUserData(b64(userData))).toContain(`packages:\n  - jq\nruncmd:\n  - echo hi\n#!/bin/bash\nset -euo pipefail\n${NGINX_LINES}`)
+    expect(userDataText(b64(userData))).toContain(`packages:\n  - jq\nruncmd:\n  - echo hi\n#!/bin/bash\nset -euo pipefail\n${NGINX_LINES}`)
   })
 
   it('says to edit by hand user data that cloud-init cannot merge', () => {
@@ -149,8 +149,8 @@ describe('launch-template-no-web-server', () => {
     expect(run(launchTemplateNoWebServer, broken(MIME(NGINX_USER_DATA, 'base64')))).toEqual([])
     expect(run(launchTemplateNoWebServer, broken(MIME(NGINX_USER_DATA, '7bit')))).toEqual([])
     expect(run(launchTemplateNoWebServer, broken(MIME(BROKEN_USER_DATA, 'base64')))).toHaveLength(1)
-    expect(decodeUserData(b64(MIME(BROKEN_USER_DATA, 'base64')))).toContain('dnf install -y amazon-cloudwatch-agent')
-    expect(judgeUserData(decodeUserData(b64gz(BROKEN_USER_DATA)))).toEqual({kind: 'no-server'})
+    expect(userDataText(b64(MIME(BROKEN_USER_DATA, 'base64')))).toContain('dnf install -y amazon-cloudwatch-agent')
+    expect(judgeUserData(userDataText(b64gz(BROKEN_USER_DATA)))).toEqual({kind: 'no-server'})
   })
 
   it('passes on the user data fix-nginx --persist writes, nested MIME included', () => {

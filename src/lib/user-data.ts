@@ -1,12 +1,17 @@
 /**
- * New user data that keeps the existing user data working and adds the nginx install.
+ * Launch template user data, read and written in one place: the rules read it (what does it install, start,
+ * download?) and `fix-nginx --persist` extends it.
  *
- * The choice: empty user data becomes the install script alone; anything cloud-init understands (a shell
- * script, #cloud-config, #include, a boothook, a MIME multipart, ...) becomes a MIME multipart whose first part
- * is the original, untouched, and whose second part is the install script. Appending to a shell script would be
- * shorter, but an original ending in `exit 0`, or failing under `set -e`, would then skip the install; as its own
- * part the install runs whatever the original does. A MIME original is nested whole as the first part (cloud-init
- * walks nested multiparts). Anything else (e.g. Windows `<powershell>`) is refused.
+ * Reading: base64, then gzip undone (cloud-init accepts gzip), giving the document as stored (`decodeUserData`);
+ * for a reader that wants what cloud-init will run, MIME multipart archives, nested ones too, are flattened into
+ * their parts (`userDataText`).
+ *
+ * Writing: empty user data becomes the install script alone; anything cloud-init understands (a shell script,
+ * #cloud-config, #include, a boothook, a MIME multipart, ...) becomes a MIME multipart whose first part is the
+ * original, untouched, and whose second part is the install script. Appending to a shell script would be shorter,
+ * but an original ending in `exit 0`, or failing under `set -e`, would then skip the install; as its own part the
+ * install runs whatever the original does. A MIME original is nested whole as the first part (cloud-init walks
+ * nested multiparts). Anything else (e.g. Windows `<powershell>`) is refused.
  */
 import {createHash} from 'node:crypto'
 import {gunzipSync, gzipSync} from 'node:zlib'
@@ -33,11 +38,32 @@ export function userDataFormat(text: string): UserDataFormat {
   return TYPES.find(([re]) => re.test(text))?.[1] ?? 'unknown'
 }
 
-/** Base64 user data as text; gzip (which cloud-init accepts) is undone. */
+/** Base64 user data as the document stored (a MIME archive stays one); gzip is undone. */
 export function decodeUserData(base64: string | undefined): string {
   if (!base64) return ''
   const raw = Buffer.from(base64, 'base64')
   return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8')
+}
+
+/** Base64 user data as the text cloud-init runs: gzip undone, MIME multipart archives flattened into their parts. */
+export function userDataText(base64: string | undefined): string {
+  return flatten(decodeUserData(base64))
+}
+
+function flatten(text: string): string {
+  const [head] = text.split(/\r?\n\r?\n/)
+  const boundary = /^content-type:\s*multipart\/[^\n]*boundary="?([^"\s;]+)"?/im.exec(head)?.[1]
+  if (!boundary) return text
+  return text
+    .split(`--${boundary}`)
+    .slice(1)
+    .map((part) => {
+      const [headers, ...body] = part.trim().split(/\r?\n\r?\n/)
+      if (/^content-type:\s*multipart\//im.test(headers)) return flatten(part.trim())
+      const content = body.join('\n\n').trim()
+      return /content-transfer-encoding:\s*base64/i.test(headers) ? decodeUserData(content) : content
+    })
+    .join('\n')
 }
 
 /** Base64 for the launch template; gzipped only when it would not fit in 16 KB otherwise. */
