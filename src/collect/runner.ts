@@ -6,6 +6,7 @@
  */
 import type {CollectionError} from '../snapshot/types.js'
 import {awsErrorCode, describeAwsFailure, isAccessDenied, isBadCredentials, isMissingCredentials, UserError} from '../lib/errors.js'
+import type {AwsErrorLike} from '../lib/errors.js'
 
 export interface CollectStats {
   /** Every request sent, each page counted. */
@@ -16,6 +17,20 @@ export interface CollectStats {
   failed: number
   /** Wall time of the whole collection, in milliseconds. */
   wallMs: number
+}
+
+/**
+ * The code and message of a failed call. A response the SDK cannot parse (moto answers actions it does not
+ * implement, such as DescribeInstanceInformation, with an HTML page and HTTP 500) surfaces as a bare
+ * SyntaxError: say what happened instead.
+ */
+export function describeError(api: string, error: unknown): {code: string; message: string} {
+  const code = awsErrorCode(error)
+  const status = (error as AwsErrorLike)?.$metadata?.httpStatusCode
+  if (code === 'SyntaxError' && status) {
+    return {code: `HTTP${status}`, message: `${api} answered HTTP ${status} with a body that is not an AWS response (an emulator that does not implement it?)`}
+  }
+  return {code, message: (error as Error)?.message ?? String(error)}
 }
 
 /** At most this many pages of one list: a guard against an endpoint that keeps answering the same token. */
@@ -49,13 +64,7 @@ export class CallRunner {
         throw describeAwsFailure(api, error) ?? new UserError(`AWS rejected the credentials when calling ${api} (${code}).`)
       }
       this.failed++
-      this.errors.push({
-        api,
-        ...(resource ? {resource} : {}),
-        code,
-        message: (error as Error)?.message ?? String(error),
-        accessDenied: isAccessDenied(error),
-      })
+      this.errors.push({api, ...(resource ? {resource} : {}), ...describeError(api, error), accessDenied: isAccessDenied(error)})
       return undefined
     } finally {
       this.release()

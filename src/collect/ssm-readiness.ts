@@ -4,18 +4,20 @@
  * (DescribeInstanceInformation).
  *
  * Every distinct profile, role and managed policy is read once, whatever the number of instances sharing it.
- * All calls go through one limiter, so nesting (roles → policies) never exceeds the bound. A failed call becomes
- * a CollectionError and collection carries on: the rules that needed it then report "could not check".
+ * All calls go through the collect layer's CallRunner: one bounded pool, so nesting (roles → policies) never
+ * exceeds the bound, each call counted per API, and a failed call recorded as a CollectionError while collection
+ * carries on: the rules that needed it then report "could not check".
  */
 import {createRequire} from 'node:module'
 import type {Instance} from '@aws-sdk/client-ec2'
 import type * as IamSdk from '@aws-sdk/client-iam'
 import type * as SsmSdk from '@aws-sdk/client-ssm'
 import type {AwsClients} from '../lib/aws.js'
-import {awsErrorCode, isAccessDenied} from '../lib/errors.js'
-import type {AwsErrorLike} from '../lib/errors.js'
+import {awsErrorCode} from '../lib/errors.js'
 import type {CollectionError, Jsonify} from '../snapshot/types.js'
 import type {IamSection, InlinePolicy, PolicyDocument, SsmSection} from '../snapshot/iam-ssm-types.js'
+import {CallRunner} from './runner.js'
+import {chunk, uniq} from './util.js'
 
 const require = createRequire(import.meta.url)
 
@@ -27,35 +29,17 @@ export interface SsmReadinessInput {
   clients: AwsClients
   instances: Jsonify<Instance>[]
   log?: (line: string) => void
+  /**
+   * The pool to send the calls through, e.g. the one whose stats the caller reports; by default a pool of its
+   * own (logging each call to `log`). The result's `errors` are the failures of this collection only.
+   */
+  runner?: CallRunner
 }
 
 export interface SsmReadinessResult {
   iam: IamSection
   ssm: SsmSection
   errors: CollectionError[]
-}
-
-/** Runs at most `n` tasks at a time, in the order they were asked for. */
-export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0
-  const queue: (() => void)[] = []
-  const next = () => {
-    if (active >= n || queue.length === 0) return
-    active++
-    queue.shift()!()
-  }
-  return (task) =>
-    new Promise((resolve, reject) => {
-      queue.push(() => {
-        task()
-          .then(resolve, reject)
-          .finally(() => {
-            active--
-            next()
-          })
-      })
-      next()
-    })
 }
 
 /** `arn:aws:iam::123456789012:instance-profile/path/web` -> `web` (the name is the last path segment). */
@@ -78,167 +62,107 @@ export function decodePolicyDocument(raw: string): PolicyDocument {
 /** SDK objects carry Dates; the snapshot holds their JSON form. */
 const toJson = <T>(value: T): Jsonify<T> => JSON.parse(JSON.stringify(value)) as Jsonify<T>
 
-/**
- * The code and message of a failed call. A response the SDK cannot parse (moto answers actions it does not
- * implement, such as DescribeInstanceInformation, with an HTML page and HTTP 500) surfaces as a bare
- * SyntaxError: say what happened instead.
- */
-export function describeError(api: string, error: unknown): {code: string; message: string} {
-  const code = awsErrorCode(error)
-  const status = (error as AwsErrorLike)?.$metadata?.httpStatusCode
-  if (code === 'SyntaxError' && status) {
-    return {code: `HTTP${status}`, message: `${api} answered HTTP ${status} with a body that is not an AWS response (an emulator that does not implement it?)`}
-  }
-  return {code, message: (error as Error)?.message ?? String(error)}
-}
-
-const distinct = (values: (string | undefined)[]): string[] => [...new Set(values.filter((v): v is string => !!v))]
-
 export async function collectSsmReadiness(input: SsmReadinessInput): Promise<SsmReadinessResult> {
   const {clients, instances} = input
   const log = input.log ?? (() => {})
-  const errors: CollectionError[] = []
-  const limit = limiter(CONCURRENCY)
-  const fail = (api: string, resource: string | undefined, error: unknown) => {
-    errors.push({api, ...(resource ? {resource} : {}), ...describeError(api, error), accessDenied: isAccessDenied(error)})
-  }
-
-  const [iam, ssm] = await Promise.all([
-    collectIam(clients, instances, limit, fail),
-    collectInstanceInformation(clients, instances, limit, fail),
-  ])
+  const r = input.runner ?? new CallRunner(CONCURRENCY, input.log)
+  const before = r.errors.length
+  const [iam, ssm] = await Promise.all([collectIam(r, clients, instances), collectInstanceInformation(r, clients, instances)])
   log(
     `ssm readiness: ${Object.keys(iam.InstanceProfiles).length} instance profile(s), ${Object.keys(iam.RolePolicies).length} role(s), ` +
       `${Object.keys(iam.ManagedPolicies).length} managed policy(ies), ${ssm.InstanceInformationList.length} of ${ssm.RequestedInstanceIds.length} instance(s) registered with SSM`,
   )
-  return {iam, ssm, errors}
+  return {iam, ssm, errors: r.errors.slice(before)}
 }
 
-type Limit = ReturnType<typeof limiter>
-type Fail = (api: string, resource: string | undefined, error: unknown) => void
-
-async function collectIam(clients: AwsClients, instances: Jsonify<Instance>[], limit: Limit, fail: Fail): Promise<IamSection> {
+async function collectIam(r: CallRunner, clients: AwsClients, instances: Jsonify<Instance>[]): Promise<IamSection> {
   const section: IamSection = {InstanceProfiles: {}, RolePolicies: {}, ManagedPolicies: {}, NotFound: []}
-  const profileArns = distinct(instances.map((i) => i.IamInstanceProfile?.Arn))
+  const profileArns = uniq(instances.map((i) => i.IamInstanceProfile?.Arn))
   if (profileArns.length === 0) return section
   const m = require('@aws-sdk/client-iam') as typeof IamSdk
   const client = clients.iam
-  const notFound = (arn: string, error: unknown) => {
-    if (awsErrorCode(error) !== 'NoSuchEntity' && awsErrorCode(error) !== 'NoSuchEntityException') return false
-    section.NotFound.push(arn)
-    return true
-  }
+  /**
+   * Sends a Get call. NoSuchEntity is a fact about the account (a dangling ARN), not a failed call: the ARN goes
+   * to NotFound and the call answers undefined, with no error recorded.
+   */
+  const get = <T>(api: string, arn: string, send: () => Promise<T>) =>
+    r.call(api, arn, () =>
+      send().catch((error: unknown) => {
+        if (awsErrorCode(error) !== 'NoSuchEntity' && awsErrorCode(error) !== 'NoSuchEntityException') throw error
+        section.NotFound.push(arn)
+        return undefined
+      }),
+    )
 
   await Promise.all(
     profileArns.map(async (arn) => {
-      try {
-        const out = await limit(() => client.send(new m.GetInstanceProfileCommand({InstanceProfileName: profileNameFromArn(arn)})))
-        if (out.InstanceProfile) section.InstanceProfiles[arn] = toJson(out.InstanceProfile)
-      } catch (error) {
-        if (!notFound(arn, error)) fail('iam:GetInstanceProfile', arn, error)
-      }
+      const out = await get('iam:GetInstanceProfile', arn, () => client.send(new m.GetInstanceProfileCommand({InstanceProfileName: profileNameFromArn(arn)})))
+      if (out?.InstanceProfile) section.InstanceProfiles[arn] = toJson(out.InstanceProfile)
     }),
   )
 
-  const roleNames = distinct(Object.values(section.InstanceProfiles).flatMap((p) => (p.Roles ?? []).map((r) => r.RoleName)))
+  const roleNames = uniq(Object.values(section.InstanceProfiles).flatMap((p) => (p.Roles ?? []).map((role) => role.RoleName)))
   await Promise.all(
     roleNames.map(async (roleName) => {
       const [attached, inline] = await Promise.all([
-        listAttached(roleName).catch((error) => void fail('iam:ListAttachedRolePolicies', roleName, error)),
-        listInlineNames(roleName).catch((error) => void fail('iam:ListRolePolicies', roleName, error)),
+        r.paginate(
+          'iam:ListAttachedRolePolicies',
+          roleName,
+          (Marker) => client.send(new m.ListAttachedRolePoliciesCommand({RoleName: roleName, Marker})),
+          (out) => toJson(out.AttachedPolicies ?? []),
+          (out) => (out.IsTruncated ? out.Marker : undefined),
+        ),
+        r.paginate(
+          'iam:ListRolePolicies',
+          roleName,
+          (Marker) => client.send(new m.ListRolePoliciesCommand({RoleName: roleName, Marker})),
+          (out) => out.PolicyNames,
+          (out) => (out.IsTruncated ? out.Marker : undefined),
+        ),
       ])
-      const inlinePolicies = await Promise.all((inline ?? []).map((name) => getInline(roleName, name)))
-      section.RolePolicies[roleName] = {
-        AttachedPolicies: attached ?? [],
-        InlinePolicies: inlinePolicies.filter((p): p is InlinePolicy => p !== undefined),
-      }
+      const inlinePolicies = await Promise.all(
+        inline.map(async (name): Promise<InlinePolicy | undefined> => {
+          const out = await r.call('iam:GetRolePolicy', `${roleName}/${name}`, () => client.send(new m.GetRolePolicyCommand({RoleName: roleName, PolicyName: name})))
+          return out && {PolicyName: name, PolicyDocument: decodePolicyDocument(out.PolicyDocument ?? '{}')}
+        }),
+      )
+      section.RolePolicies[roleName] = {AttachedPolicies: attached, InlinePolicies: inlinePolicies.filter((p): p is InlinePolicy => p !== undefined)}
     }),
   )
 
-  const policyArns = distinct(Object.values(section.RolePolicies).flatMap((r) => r.AttachedPolicies.map((p) => p.PolicyArn)))
+  const policyArns = uniq(Object.values(section.RolePolicies).flatMap((role) => role.AttachedPolicies.map((p) => p.PolicyArn)))
   await Promise.all(
     policyArns.map(async (policyArn) => {
-      let policy
-      try {
-        policy = (await limit(() => client.send(new m.GetPolicyCommand({PolicyArn: policyArn})))).Policy
-      } catch (error) {
-        if (!notFound(policyArn, error)) fail('iam:GetPolicy', policyArn, error)
-        return
-      }
+      const out = await get('iam:GetPolicy', policyArn, () => client.send(new m.GetPolicyCommand({PolicyArn: policyArn})))
+      const policy = out?.Policy
       if (!policy?.DefaultVersionId) return
-      try {
-        const out = await limit(() => client.send(new m.GetPolicyVersionCommand({PolicyArn: policyArn, VersionId: policy.DefaultVersionId})))
-        section.ManagedPolicies[policyArn] = {Policy: toJson(policy), Document: decodePolicyDocument(out.PolicyVersion?.Document ?? '{}')}
-      } catch (error) {
-        fail('iam:GetPolicyVersion', policyArn, error)
-      }
+      const version = await r.call('iam:GetPolicyVersion', policyArn, () => client.send(new m.GetPolicyVersionCommand({PolicyArn: policyArn, VersionId: policy.DefaultVersionId})))
+      if (version) section.ManagedPolicies[policyArn] = {Policy: toJson(policy), Document: decodePolicyDocument(version.PolicyVersion?.Document ?? '{}')}
     }),
   )
   return section
-
-  async function listAttached(roleName: string) {
-    const all: Jsonify<IamSdk.AttachedPolicy>[] = []
-    let Marker: string | undefined
-    do {
-      const out = await limit(() => client.send(new m.ListAttachedRolePoliciesCommand({RoleName: roleName, Marker})))
-      all.push(...toJson(out.AttachedPolicies ?? []))
-      Marker = out.IsTruncated ? out.Marker : undefined
-    } while (Marker)
-    return all
-  }
-
-  async function listInlineNames(roleName: string) {
-    const all: string[] = []
-    let Marker: string | undefined
-    do {
-      const out = await limit(() => client.send(new m.ListRolePoliciesCommand({RoleName: roleName, Marker})))
-      all.push(...(out.PolicyNames ?? []))
-      Marker = out.IsTruncated ? out.Marker : undefined
-    } while (Marker)
-    return all
-  }
-
-  async function getInline(roleName: string, policyName: string): Promise<InlinePolicy | undefined> {
-    try {
-      const out = await limit(() => client.send(new m.GetRolePolicyCommand({RoleName: roleName, PolicyName: policyName})))
-      return {PolicyName: policyName, PolicyDocument: decodePolicyDocument(out.PolicyDocument ?? '{}')}
-    } catch (error) {
-      fail('iam:GetRolePolicy', `${roleName}/${policyName}`, error)
-      return undefined
-    }
-  }
 }
 
 /**
  * Only running instances are asked about: SSM does not report stopped or terminated nodes, and an id SSM does
  * not know can fail a whole batch.
  */
-async function collectInstanceInformation(clients: AwsClients, instances: Jsonify<Instance>[], limit: Limit, fail: Fail): Promise<SsmSection> {
-  const ids = distinct(instances.filter((i) => i.State?.Name === 'running').map((i) => i.InstanceId))
+async function collectInstanceInformation(r: CallRunner, clients: AwsClients, instances: Jsonify<Instance>[]): Promise<SsmSection> {
+  const ids = uniq(instances.filter((i) => i.State?.Name === 'running').map((i) => i.InstanceId))
   const section: SsmSection = {InstanceInformationList: [], RequestedInstanceIds: ids}
   if (ids.length === 0) return section
   const m = require('@aws-sdk/client-ssm') as typeof SsmSdk
   const client = clients.ssm
-  const batches: string[][] = []
-  for (let i = 0; i < ids.length; i += INSTANCE_INFO_BATCH) batches.push(ids.slice(i, i + INSTANCE_INFO_BATCH))
-
   const results = await Promise.all(
-    batches.map(async (batch) => {
-      const found: Jsonify<SsmSdk.InstanceInformation>[] = []
-      let NextToken: string | undefined
-      try {
-        do {
-          const out = await limit(() =>
-            client.send(new m.DescribeInstanceInformationCommand({Filters: [{Key: 'InstanceIds', Values: batch}], MaxResults: 50, NextToken})),
-          )
-          found.push(...toJson(out.InstanceInformationList ?? []))
-          NextToken = out.NextToken
-        } while (NextToken)
-      } catch (error) {
-        fail('ssm:DescribeInstanceInformation', undefined, error)
-      }
-      return found
-    }),
+    chunk(ids, INSTANCE_INFO_BATCH).map((batch) =>
+      r.paginate(
+        'ssm:DescribeInstanceInformation',
+        undefined,
+        (NextToken) => client.send(new m.DescribeInstanceInformationCommand({Filters: [{Key: 'InstanceIds', Values: batch}], MaxResults: 50, NextToken})),
+        (out) => toJson(out.InstanceInformationList ?? []),
+        (out) => out.NextToken,
+      ),
+    ),
   )
   section.InstanceInformationList = results.flat()
   return section

@@ -11,6 +11,7 @@ import type {Severity} from '../rules/types.js'
 import {readSnapshot, writeSnapshot} from '../snapshot/io.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {CommandRunner} from '../ssm/types.js'
+import type {CollectStats} from '../collect/runner.js'
 
 export interface DiagnoseRequest {
   /** ALB name, ARN or DNS name; undefined with a snapshot file. */
@@ -97,7 +98,12 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     stats = {calls: collected.stats.calls, ms: Date.now() - started, byApi: collected.stats.perApi}
     deps.trace(`collected with ${stats.calls} AWS calls in ${stats.ms} ms`)
     if (deps.endpointUrl) notes.push(`Collected from ${deps.endpointUrl} (endpoint override).`)
-    notes.push(...(await collectFromInstances(snapshot, clients, request, deps)))
+    notes.push(
+      ...(await collectFromInstances(snapshot, clients, request, deps, (s) => {
+        // The readiness reads count with the rest (their API names, iam:* and ssm:*, do not overlap the others).
+        stats = {calls: stats!.calls + s.calls, ms: Date.now() - started, byApi: {...stats!.byApi, ...s.perApi}}
+      })),
+    )
   }
 
   if (request.saveSnapshot) {
@@ -113,11 +119,20 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
  * SSM readiness (API reads) always; then, unless --no-ssm, the read-only diagnostic script on the SSM-online
  * instances. Returns notes for the report.
  */
-async function collectFromInstances(snapshot: Snapshot, clients: AwsClients, request: DiagnoseRequest, deps: DiagnoseDeps): Promise<string[]> {
+async function collectFromInstances(
+  snapshot: Snapshot,
+  clients: AwsClients,
+  request: DiagnoseRequest,
+  deps: DiagnoseDeps,
+  onStats: (stats: CollectStats) => void,
+): Promise<string[]> {
   if (snapshot.ec2.Instances.length === 0) return []
   const {collectSsmReadiness} = await import('../collect/ssm-readiness.js')
+  const {CallRunner} = await import('../collect/runner.js')
   deps.progress('Checking whether Systems Manager can reach the instances…')
-  const readiness = await collectSsmReadiness({clients, instances: snapshot.ec2.Instances, log: deps.trace})
+  const calls = new CallRunner(8, deps.trace)
+  const readiness = await collectSsmReadiness({clients, instances: snapshot.ec2.Instances, log: deps.trace, runner: calls})
+  onStats(calls.stats(0))
   snapshot.iam = readiness.iam
   snapshot.ssm = readiness.ssm
   snapshot.errors.push(...readiness.errors)

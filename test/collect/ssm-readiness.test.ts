@@ -13,7 +13,8 @@ import {DescribeInstanceInformationCommand, SSMClient} from '@aws-sdk/client-ssm
 import type {Instance, InstanceStateName} from '@aws-sdk/client-ec2'
 import {AwsClients} from '../../src/lib/aws.js'
 import type {Jsonify} from '../../src/snapshot/types.js'
-import {collectSsmReadiness, decodePolicyDocument, limiter, profileNameFromArn} from '../../src/collect/ssm-readiness.js'
+import {collectSsmReadiness, decodePolicyDocument, profileNameFromArn} from '../../src/collect/ssm-readiness.js'
+import {CallRunner} from '../../src/collect/runner.js'
 import {SSM_CORE_ARN, SSM_CORE_DOCUMENT} from '../fixtures/ssm.js'
 
 const iam = mockClient(IAMClient)
@@ -207,13 +208,14 @@ describe('helpers', () => {
     expect(decodePolicyDocument('{"Sid":"100%"}')).toEqual({Sid: '100%'})
   })
 
+  // The pool the readiness calls go through is the collect layer's CallRunner.
   it('never runs more tasks at once than its bound', async () => {
-    const limit = limiter(3)
+    const runner = new CallRunner(3)
     let active = 0
     let peak = 0
     await Promise.all(
       Array.from({length: 20}, () =>
-        limit(async () => {
+        runner.call('x:Op', undefined, async () => {
           peak = Math.max(peak, ++active)
           await new Promise((r) => setTimeout(r, 2))
           active--
@@ -221,5 +223,47 @@ describe('helpers', () => {
       ),
     )
     expect(peak).toBe(3)
+  })
+})
+
+describe('collectSsmReadiness: through a CallRunner', () => {
+  it('counts every call per API in the runner it is given, and logs each call', async () => {
+    mockHealthyIam()
+    iam.on(GetRolePolicyCommand).rejects(awsError('Throttling', 400, 'Rate exceeded'))
+    ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: []})
+    const lines: string[] = []
+    const log = (line: string) => void lines.push(line)
+    const runner = new CallRunner(8, log)
+    const out = await collectSsmReadiness({clients: clients(), instances: [instance(1, PROFILE_A), instance(2, PROFILE_B)], log, runner})
+    expect(runner.stats(0)).toEqual({
+      calls: 11,
+      perApi: {
+        'iam:GetInstanceProfile': 2,
+        'iam:GetPolicy': 2,
+        'iam:GetPolicyVersion': 2,
+        'iam:GetRolePolicy': 1,
+        'iam:ListAttachedRolePolicies': 2,
+        'iam:ListRolePolicies': 1,
+        'ssm:DescribeInstanceInformation': 1,
+      },
+      failed: 1,
+      wallMs: 0,
+    })
+    expect(out.errors).toEqual([{api: 'iam:GetRolePolicy', resource: 'web-role/extra', code: 'Throttling', message: 'Rate exceeded', accessDenied: false}])
+    expect(runner.errors).toEqual(out.errors)
+    expect(lines.filter((l) => l.startsWith('iam:GetInstanceProfile '))).toHaveLength(2)
+    expect(lines.at(-1)).toMatch(/^ssm readiness: 2 instance profile\(s\), 1 role\(s\), 2 managed policy\(ies\), 0 of 2 instance\(s\) registered with SSM$/)
+  })
+
+  it('returns only its own failures from a runner that already holds others, and does not count NotFound as failed', async () => {
+    const runner = new CallRunner()
+    await runner.call('ec2:DescribeInstances', undefined, () => Promise.reject(awsError('Throttling', 400)))
+    iam.on(GetInstanceProfileCommand).rejects(awsError('NoSuchEntity', 404))
+    ssm.on(DescribeInstanceInformationCommand).resolves({})
+    const out = await collectSsmReadiness({clients: clients(), instances: [instance(1, PROFILE_A)], runner})
+    expect(out.errors).toEqual([])
+    expect(out.iam.NotFound).toEqual([PROFILE_A])
+    expect(runner.stats(0).failed).toBe(1)
+    expect(runner.errors.map((e) => e.api)).toEqual(['ec2:DescribeInstances'])
   })
 })

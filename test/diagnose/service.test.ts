@@ -96,8 +96,12 @@ describe('diagnose, live, through SSM', () => {
     const {clients} = liveClients(incidentWorld())
     const {runner, requests} = sampleRunner('al2023-nginx-missing')
     const {deps: d, progress} = deps(clients, runner)
-    const {report, snapshot} = await diagnose(request(), d)
+    const {report, snapshot, stats} = await diagnose(request(), d)
 
+    // The readiness reads count in the stats with the rest of the collection.
+    expect(stats?.byApi['ssm:DescribeInstanceInformation']).toBe(1)
+    expect(stats?.byApi['iam:GetInstanceProfile']).toBe(1)
+    expect(stats?.byApi['elasticloadbalancing:DescribeTargetHealth']).toBe(1)
     expect(requests).toHaveLength(1)
     expect(requests[0].instanceIds.sort()).toEqual([...INSTANCE_IDS].sort())
     expect(requests[0].timeoutMs).toBe(90_000)

@@ -4,7 +4,7 @@
  */
 import type {Instance, VpcEndpoint} from '@aws-sdk/client-ec2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
-import type {FindingRef} from '../types.js'
+import type {Finding, FindingRef, RuleOutcome} from '../types.js'
 import type {NamedDocument} from './policy.js'
 import {defaultRoute, isBlackhole, routeTarget} from '../../analyze/network.js'
 
@@ -23,6 +23,17 @@ export function notCollected(ctx: AnalysisContext, section: 'ssm' | 'iam'): {not
 /** SSM only ever reaches running instances; stopped ones are other rules' business. */
 export function runningInstances(ctx: AnalysisContext): J<Instance>[] {
   return ctx.instances.filter((i) => i.State?.Name === 'running' && i.InstanceId)
+}
+
+/**
+ * The frame of the rules that judge a VPC's way to Systems Manager: not applicable without the ssm section, else
+ * `check` once per VPC that holds running instances, given those instances, its findings concatenated in order.
+ */
+export function perVpc(ctx: AnalysisContext, check: (vpcId: string, inVpc: J<Instance>[]) => Finding[]): RuleOutcome {
+  const skip = notCollected(ctx, 'ssm')
+  if (skip) return skip
+  const running = runningInstances(ctx)
+  return [...new Set(running.map((i) => i.VpcId ?? ''))].flatMap((vpcId) => check(vpcId, running.filter((i) => i.VpcId === vpcId)))
 }
 
 /** The symptom a configuration cause explains, for each instance it affects. */

@@ -5,28 +5,23 @@
  * AZ, and pays cross-AZ data transfer).
  */
 import type {AnalysisContext} from '../../analyze/context.js'
-import type {Finding, Rule, RuleOutcome} from '../types.js'
-import {SSM_SERVICES, endpointsFor, notCollected, oneSubnetPerAz, runningInstances} from './common.js'
+import type {Rule, RuleOutcome} from '../types.js'
+import {SSM_SERVICES, endpointsFor, oneSubnetPerAz, perVpc} from './common.js'
 
 export const id = 'ssm-endpoint-not-in-az'
 
 function check(ctx: AnalysisContext): RuleOutcome {
-  const skip = notCollected(ctx, 'ssm')
-  if (skip) return skip
-  const running = runningInstances(ctx)
-  const findings: Finding[] = []
-  for (const vpcId of new Set(running.map((i) => i.VpcId ?? ''))) {
-    const inVpc = running.filter((i) => i.VpcId === vpcId)
-    for (const svc of SSM_SERVICES) {
-      for (const endpoint of endpointsFor(ctx, vpcId, svc)) {
+  return perVpc(ctx, (vpcId, inVpc) =>
+    SSM_SERVICES.flatMap((svc) =>
+      endpointsFor(ctx, vpcId, svc).flatMap((endpoint) => {
         const zones = (endpoint.SubnetIds ?? []).map((s) => ctx.subnet(s)?.AvailabilityZone)
         // An endpoint subnet the snapshot does not hold has an unknown AZ: better silent than wrong.
-        if (zones.some((z) => z === undefined)) continue
+        if (zones.some((z) => z === undefined)) return []
         const outside = inVpc.filter((i) => !zones.includes(i.Placement?.AvailabilityZone ?? ctx.subnet(i.SubnetId ?? '')?.AvailabilityZone))
-        if (outside.length === 0) continue
+        if (outside.length === 0) return []
         const missingAzs = [...new Set(outside.map((i) => i.Placement?.AvailabilityZone ?? '?'))].sort()
         const addSubnets = oneSubnetPerAz(ctx, outside)
-        findings.push(
+        return [
           ctx.finding(id, {
             message: `Endpoint ${endpoint.VpcEndpointId} (${svc}) has no interface in ${missingAzs.join(', ')}: ${outside.map((i) => i.InstanceId).join(', ')} reach it across AZs, and lose it if ${zones.length === 1 ? zones[0] : 'those AZs'} fail${zones.length === 1 ? 's' : ''}`,
             resources: [endpoint.VpcEndpointId!, ...outside.map((i) => i.InstanceId!)],
@@ -37,11 +32,10 @@ function check(ctx: AnalysisContext): RuleOutcome {
               commands: [`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpoint.VpcEndpointId} --add-subnet-ids ${addSubnets.join(' ')} ${ctx.regionFlag}`],
             },
           }),
-        )
-      }
-    }
-  }
-  return findings
+        ]
+      }),
+    ),
+  )
 }
 
 export const rule: Rule = {id, check}

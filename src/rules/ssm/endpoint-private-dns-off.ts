@@ -4,25 +4,20 @@
  * addresses: through a NAT gateway that still works (the endpoint is merely unused), without one it fails.
  */
 import type {AnalysisContext} from '../../analyze/context.js'
-import type {Finding, Rule, RuleOutcome} from '../types.js'
-import {SSM_SERVICES, endpointsFor, explainsOffline, internetPath, notCollected, runningInstances} from './common.js'
+import type {Rule, RuleOutcome} from '../types.js'
+import {SSM_SERVICES, endpointsFor, explainsOffline, internetPath, perVpc} from './common.js'
 
 export const id = 'ssm-endpoint-private-dns-off'
 
 function check(ctx: AnalysisContext): RuleOutcome {
-  const skip = notCollected(ctx, 'ssm')
-  if (skip) return skip
-  const running = runningInstances(ctx)
-  const findings: Finding[] = []
-  for (const vpcId of new Set(running.map((i) => i.VpcId ?? ''))) {
-    const inVpc = running.filter((i) => i.VpcId === vpcId)
-    for (const svc of SSM_SERVICES) {
+  return perVpc(ctx, (vpcId, inVpc) =>
+    SSM_SERVICES.flatMap((svc) => {
       const endpoints = endpointsFor(ctx, vpcId, svc)
       // One endpoint per service and VPC can have private DNS; if one has it, the others do not matter.
-      if (endpoints.length === 0 || endpoints.some((e) => e.PrivateDnsEnabled)) continue
+      if (endpoints.length === 0 || endpoints.some((e) => e.PrivateDnsEnabled)) return []
       const endpoint = endpoints[0]
       const stranded = inVpc.filter((i) => internetPath(ctx, i).kind === 'none').map((i) => i.InstanceId!)
-      findings.push(
+      return [
         ctx.finding(id, {
           severity: stranded.length > 0 ? 'error' : 'warning',
           message:
@@ -38,10 +33,9 @@ function check(ctx: AnalysisContext): RuleOutcome {
           },
           ...(stranded.length > 0 ? {explains: explainsOffline(stranded)} : {}),
         }),
-      )
-    }
-  }
-  return findings
+      ]
+    }),
+  )
 }
 
 export const rule: Rule = {id, check}

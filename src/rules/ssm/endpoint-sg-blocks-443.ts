@@ -4,36 +4,32 @@
  * do endpoints with private DNS off, which the agents do not use.
  */
 import type {AnalysisContext} from '../../analyze/context.js'
-import type {Finding, Rule, RuleOutcome} from '../types.js'
-import {SSM_SERVICES, explainsOffline, notCollected, runningInstances, usableEndpoint} from './common.js'
+import type {Rule, RuleOutcome} from '../types.js'
+import {SSM_SERVICES, explainsOffline, perVpc, usableEndpoint} from './common.js'
 import {evaluateSecurityGroups} from '../../analyze/network.js'
 
 export const id = 'ssm-endpoint-sg-blocks-443'
 
 function check(ctx: AnalysisContext): RuleOutcome {
-  const skip = notCollected(ctx, 'ssm')
-  if (skip) return skip
-  const running = runningInstances(ctx)
-  const findings: Finding[] = []
-  for (const vpcId of new Set(running.map((i) => i.VpcId ?? ''))) {
-    for (const svc of SSM_SERVICES) {
+  return perVpc(ctx, (vpcId, inVpc) =>
+    SSM_SERVICES.flatMap((svc) => {
       const endpoint = usableEndpoint(ctx, vpcId, svc)
       const groups = (endpoint?.Groups ?? []).map((g) => g.GroupId!).filter(Boolean)
-      if (!endpoint || groups.length === 0) continue
+      if (!endpoint || groups.length === 0) return []
       const sgs = groups.flatMap((g) => ctx.securityGroup(g) ?? [])
       // A group the snapshot does not hold cannot be judged.
-      if (sgs.length < groups.length) continue
+      if (sgs.length < groups.length) return []
       // 'unknown' (a prefix list that was not collected might admit them) is not reported: better silent than wrong.
-      const blocked = running.filter((i) => {
-        if (i.VpcId !== vpcId || !i.PrivateIpAddress) return false
+      const blocked = inVpc.filter((i) => {
+        if (!i.PrivateIpAddress) return false
         const peer = {groupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId!), cidrs: [{cidr: `${i.PrivateIpAddress}/32`}]}
         const v = evaluateSecurityGroups(sgs, 'ingress', 443, peer, ctx).verdict
         return v === 'denied' || v === 'partial'
       })
-      if (blocked.length === 0) continue
+      if (blocked.length === 0) return []
       const instanceIds = blocked.map((i) => i.InstanceId!)
       const sourceGroups = [...new Set(blocked.map((i) => i.SecurityGroups?.[0]?.GroupId).filter((g): g is string => !!g))]
-      findings.push(
+      return [
         ctx.finding(id, {
           message: `Security group(s) ${groups.join(', ')} of endpoint ${endpoint.VpcEndpointId} (${svc}) do not admit TCP 443 from ${instanceIds.join(', ')}`,
           resources: [endpoint.VpcEndpointId!, ...groups, ...instanceIds],
@@ -48,10 +44,9 @@ function check(ctx: AnalysisContext): RuleOutcome {
           },
           explains: explainsOffline(instanceIds),
         }),
-      )
-    }
-  }
-  return findings
+      ]
+    }),
+  )
 }
 
 export const rule: Rule = {id, check}

@@ -4,26 +4,22 @@
  * attributes for it), which only matters when the agents rely on such endpoints.
  */
 import type {AnalysisContext} from '../../analyze/context.js'
-import type {Finding, Rule, RuleOutcome} from '../types.js'
-import {SSM_SERVICES, explainsOffline, notCollected, runningInstances, usableEndpoint} from './common.js'
+import type {Rule, RuleOutcome} from '../types.js'
+import {SSM_SERVICES, explainsOffline, perVpc, usableEndpoint} from './common.js'
 
 export const id = 'ssm-vpc-dns-disabled'
 
 function check(ctx: AnalysisContext): RuleOutcome {
-  const skip = notCollected(ctx, 'ssm')
-  if (skip) return skip
-  const running = runningInstances(ctx)
-  const findings: Finding[] = []
-  for (const vpcId of new Set(running.map((i) => i.VpcId ?? ''))) {
+  return perVpc(ctx, (vpcId, inVpc) => {
     const attrs = ctx.snapshot.ec2.VpcAttributes[vpcId]
-    if (!attrs) continue
-    const instanceIds = running.filter((i) => i.VpcId === vpcId).map((i) => i.InstanceId!)
+    if (!attrs) return []
+    const instanceIds = inVpc.map((i) => i.InstanceId!)
     const usesEndpoints = SSM_SERVICES.some((svc) => usableEndpoint(ctx, vpcId, svc))
     const off: string[] = []
     if (attrs.EnableDnsSupport === false) off.push('enableDnsSupport')
     if (attrs.EnableDnsHostnames === false && usesEndpoints) off.push('enableDnsHostnames')
-    if (off.length === 0) continue
-    findings.push(
+    if (off.length === 0) return []
+    return [
       ctx.finding(id, {
         message:
           `${vpcId} has ${off.join(' and ')} off: ` +
@@ -37,9 +33,8 @@ function check(ctx: AnalysisContext): RuleOutcome {
         },
         explains: explainsOffline(instanceIds),
       }),
-    )
-  }
-  return findings
+    ]
+  })
 }
 
 export const rule: Rule = {id, check}
