@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/base-command.js'
 import {propsFromFlags, stackFlags} from '../deploy/flags.js'
-import {terminalConfirmer} from '../deploy/confirm.js'
+import {commandToolkit, terminalIo} from '../deploy/command.js'
 import {deployStack, formatOutcome} from '../deploy/service.js'
 import type {DeployOutcome} from '../deploy/service.js'
 
@@ -28,12 +28,10 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     const props = propsFromFlags(this.flags)
     const clients = this.awsClients()
     const region = await clients.region()
-    const endpointUrl = this.flags['endpoint-url'] ?? process.env.AWS_ENDPOINT_URL
-    const {createCdkToolkit} = await import('../deploy/toolkit.js')
-    const toolkit = await createCdkToolkit({
+    const {endpointUrl, toolkit} = await commandToolkit({
       region,
       profile: this.flags.profile,
-      endpointUrl,
+      endpointUrl: this.flags['endpoint-url'],
       onEvent: (e) => {
         if (e.level === 'error') process.stderr.write(e.message + '\n')
         // toolkit-lib's own result (outputs, stack ARN) is printed once, below, from the outcome.
@@ -43,7 +41,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     })
     const outcome = await deployStack(
       {props, region, profile: this.flags.profile, endpointUrl, yes: this.flags.yes, bootstrap: this.flags.bootstrap},
-      {io: {...terminalConfirmer(), show: (line) => process.stderr.write(line + '\n'), progress: (line) => this.progress(line)}, toolkit},
+      {io: terminalIo((line) => this.progress(line)), toolkit},
     )
     if (!this.jsonEnabled()) for (const line of formatOutcome(outcome, props)) this.log(line)
     return outcome

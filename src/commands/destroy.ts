@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/base-command.js'
 import {propsFromFlags, stackNameFlag} from '../deploy/flags.js'
-import {terminalConfirmer} from '../deploy/confirm.js'
+import {commandToolkit, terminalIo} from '../deploy/command.js'
 import {destroyStack} from '../deploy/service.js'
 
 export default class Destroy extends BaseCommand<typeof Destroy> {
@@ -17,17 +17,20 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
   public async run(): Promise<{status: 'destroyed' | 'declined'; stackName: string}> {
     const props = propsFromFlags({'stack-name': this.flags['stack-name']})
     const region = await this.awsClients().region()
-    const endpointUrl = this.flags['endpoint-url'] ?? process.env.AWS_ENDPOINT_URL
-    const {createCdkToolkit} = await import('../deploy/toolkit.js')
-    const toolkit = await createCdkToolkit({
+    const {endpointUrl, toolkit} = await commandToolkit({
       region,
       profile: this.flags.profile,
-      endpointUrl,
-      onEvent: (e) => (e.level === 'debug' || e.level === 'trace' ? this.trace(e.message) : this.progress(e.message)),
+      endpointUrl: this.flags['endpoint-url'],
+      onEvent: (e) => {
+        // An error from the toolkit is shown whatever --quiet or --json say, as in deploy.
+        if (e.level === 'error') process.stderr.write(e.message + '\n')
+        else if (e.level === 'debug' || e.level === 'trace') this.trace(e.message)
+        else if (e.message) this.progress(e.message)
+      },
     })
     const result = await destroyStack(
       {props, region, endpointUrl, yes: this.flags.yes},
-      {io: {...terminalConfirmer(), show: (line) => process.stderr.write(line + '\n'), progress: (line) => this.progress(line)}, toolkit},
+      {io: terminalIo((line) => this.progress(line)), toolkit},
     )
     if (!this.jsonEnabled() && result.status === 'destroyed') this.log(`Stack ${result.stackName} is deleted.`)
     return result
