@@ -20,8 +20,15 @@ const createRole = [
   `aws iam attach-role-policy --role-name ${SUGGESTED_ROLE} --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`,
 ]
 
-function remediation(ctx: AnalysisContext, instanceId: string, arn: string | undefined, profileName: string | undefined): Remediation {
+/** One command over several instances: a shell loop, so a fleet's fix stays one paste. */
+function forEach(instanceIds: string[], command: (id: string) => string): string[] {
+  if (instanceIds.length === 1) return [command(instanceIds[0])]
+  return [`for id in ${instanceIds.join(' ')}; do ${command('"$id"')}; done`]
+}
+
+function remediation(ctx: AnalysisContext, instanceIds: string[], arn: string | undefined, profileName: string | undefined): Remediation {
   const lt = 'Put the profile in the launch template too, or instances the group launches next come up without it.'
+  const which = instanceIds.length === 1 ? instanceIds[0] : `the ${instanceIds.length} instances`
   if (profileName) {
     return {
       summary: `Give instance profile ${profileName} a role that has AmazonSSMManagedInstanceCore.`,
@@ -35,43 +42,58 @@ function remediation(ctx: AnalysisContext, instanceId: string, arn: string | und
   ]
   if (!arn) {
     return {
-      summary: `Create an instance profile whose role has AmazonSSMManagedInstanceCore and associate it with ${instanceId}. ${lt}`,
-      commands: [...createProfile, `aws ec2 associate-iam-instance-profile --instance-id ${instanceId} --iam-instance-profile Name=${SUGGESTED_PROFILE} ${ctx.regionFlag}`],
+      summary: `Create an instance profile whose role has AmazonSSMManagedInstanceCore and associate it with ${which}. ${lt}`,
+      commands: [...createProfile, ...forEach(instanceIds, (id) => `aws ec2 associate-iam-instance-profile --instance-id ${id} --iam-instance-profile Name=${SUGGESTED_PROFILE} ${ctx.regionFlag}`)],
     }
   }
   return {
-    summary: `Replace ${instanceId}'s dangling instance profile association with a profile that exists. ${lt}`,
+    summary: `Replace the dangling instance profile association of ${which} with a profile that exists. ${lt}`,
     commands: [
       ...createProfile,
-      `ASSOC=$(aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=${instanceId} --query 'IamInstanceProfileAssociations[0].AssociationId' --output text ${ctx.regionFlag})`,
-      `aws ec2 replace-iam-instance-profile-association --association-id "$ASSOC" --iam-instance-profile Name=${SUGGESTED_PROFILE} ${ctx.regionFlag}`,
+      ...forEach(
+        instanceIds,
+        (id) =>
+          `aws ec2 replace-iam-instance-profile-association --association-id "$(aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=${id} --query 'IamInstanceProfileAssociations[0].AssociationId' --output text ${ctx.regionFlag})" --iam-instance-profile Name=${SUGGESTED_PROFILE} ${ctx.regionFlag}`,
+      ),
     ],
   }
 }
 
+type Problem = 'none' | 'gone' | 'no-role'
+
+/** One finding per problem and profile, listing its instances: a fleet launched from one template fails as one. */
 function check(ctx: AnalysisContext): RuleOutcome {
   const skip = notCollected(ctx, 'iam')
   if (skip) return skip
   const iam = ctx.snapshot.iam!
-  const findings: Finding[] = []
+  const groups = new Map<string, {problem: Problem; arn?: string; instanceIds: string[]}>()
   for (const instance of runningInstances(ctx)) {
-    const instanceId = instance.InstanceId!
     const arn = instance.IamInstanceProfile?.Arn
     const profile = arn ? iam.InstanceProfiles[arn] : undefined
-    let message: string
-    if (!arn) message = `${instanceId} has no IAM instance profile, so the SSM agent has no credentials`
-    else if (iam.NotFound.includes(arn)) message = `${instanceId} carries instance profile ${arn}, which no longer exists in IAM`
-    else if (profile && (profile.Roles ?? []).length === 0) message = `Instance profile ${profile.InstanceProfileName} of ${instanceId} holds no role, so the SSM agent has no credentials`
-    else continue
-    const profileName = profile?.InstanceProfileName
+    const problem: Problem | undefined = !arn ? 'none' : iam.NotFound.includes(arn) ? 'gone' : profile && (profile.Roles ?? []).length === 0 ? 'no-role' : undefined
+    if (!problem) continue
+    const key = `${problem}:${arn ?? ''}`
+    if (!groups.has(key)) groups.set(key, {problem, arn, instanceIds: []})
+    groups.get(key)!.instanceIds.push(instance.InstanceId!)
+  }
+  const findings: Finding[] = []
+  for (const {problem, arn, instanceIds} of groups.values()) {
+    const profile = arn ? iam.InstanceProfiles[arn] : undefined
+    const who = instanceIds.length === 1 ? instanceIds[0] : `${instanceIds.length} instances (${instanceIds.join(', ')})`
+    const message =
+      problem === 'none'
+        ? `${who} ${instanceIds.length === 1 ? 'has' : 'have'} no IAM instance profile, so the SSM agent has no credentials`
+        : problem === 'gone'
+          ? `${who} ${instanceIds.length === 1 ? 'carries' : 'carry'} instance profile ${arn}, which no longer exists in IAM`
+          : `Instance profile ${profile!.InstanceProfileName} of ${who} holds no role, so the SSM agent has no credentials`
     findings.push(
       ctx.finding(id, {
         message,
-        resources: [instanceId, ...(arn ? [arn] : [])],
-        evidence: [`IamInstanceProfile: ${arn ?? 'none'}`, ...(profile ? [`Roles: ${(profile.Roles ?? []).length}`] : [])],
-        data: {instanceId, instanceProfileArn: arn ?? null},
-        remediation: remediation(ctx, instanceId, arn, profileName),
-        explains: explainsOffline([instanceId]),
+        resources: [...instanceIds, ...(arn ? [arn] : [])],
+        evidence: instanceIds.map((i) => `${i}: IamInstanceProfile ${arn ?? 'none'}${profile ? `, ${(profile.Roles ?? []).length} role(s)` : ''}`),
+        data: {instanceIds, instanceProfileArn: arn ?? null},
+        remediation: remediation(ctx, instanceIds, arn, profile?.InstanceProfileName),
+        explains: explainsOffline(instanceIds),
       }),
     )
   }

@@ -27,12 +27,14 @@ describe('ssm-no-instance-profile', () => {
     expect(f.explains).toEqual([{ruleId: 'ssm-agent-not-online', resource: INSTANCE_IDS[1]}])
   })
 
-  it('flags a profile that holds no role, for every instance carrying it', () => {
+  it('flags a profile that holds no role once, for every instance carrying it', () => {
     const world = healthySsmWorld()
     world.iam!.InstanceProfiles[INSTANCE_PROFILE_ARN].Roles = []
     const out = findings(rule, world)
-    expect(out.map((f) => f.resources[0])).toEqual([...INSTANCE_IDS])
-    expect(out[0].message).toContain('Instance profile web-instance-profile of i-0a1b2c3d4e5f60001 holds no role')
+    expect(out).toHaveLength(1)
+    expect(out[0].resources).toEqual([...INSTANCE_IDS, INSTANCE_PROFILE_ARN])
+    expect(out[0].message).toBe(`Instance profile web-instance-profile of 3 instances (${INSTANCE_IDS.join(', ')}) holds no role, so the SSM agent has no credentials`)
+    expect(out[0].explains).toEqual(INSTANCE_IDS.map((i) => ({ruleId: 'ssm-agent-not-online', resource: i})))
     expect(out[0].remediation.commands).toContain('aws iam add-role-to-instance-profile --instance-profile-name web-instance-profile --role-name ssm-instance-role')
   })
 
@@ -41,9 +43,20 @@ describe('ssm-no-instance-profile', () => {
     delete world.iam!.InstanceProfiles[INSTANCE_PROFILE_ARN]
     world.iam!.NotFound = [INSTANCE_PROFILE_ARN]
     const out = findings(rule, world)
-    expect(out).toHaveLength(3)
+    expect(out).toHaveLength(1)
     expect(out[0].message).toContain('which no longer exists in IAM')
-    expect(out[0].remediation.commands!.some((c) => c.startsWith('aws ec2 replace-iam-instance-profile-association'))).toBe(true)
+    expect(out[0].remediation.commands!.some((c) => c.startsWith(`for id in ${INSTANCE_IDS.join(' ')}; do aws ec2 replace-iam-instance-profile-association`))).toBe(true)
+  })
+
+  it('groups a fleet without profiles into one finding whose fix loops over the instances', () => {
+    const world = healthySsmWorld()
+    for (const i of world.ec2.Instances) delete i.IamInstanceProfile
+    const out = findings(rule, world)
+    expect(out).toHaveLength(1)
+    expect(out[0].message).toBe(`3 instances (${INSTANCE_IDS.join(', ')}) have no IAM instance profile, so the SSM agent has no credentials`)
+    expect(out[0].remediation.commands).toContain(
+      `for id in ${INSTANCE_IDS.join(' ')}; do aws ec2 associate-iam-instance-profile --instance-id "$id" --iam-instance-profile Name=ssm-instance-profile --region us-east-1; done`,
+    )
   })
 
   it('ignores stopped instances', () => {
