@@ -1,3 +1,6 @@
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {run} from './run.js'
 
@@ -80,6 +83,16 @@ describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
     const r = run(['diagnose', '--snapshot', 'package.json'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('is not an asg-doctor snapshot')
+  })
+
+  it('a snapshot with a bad field names its path (through the validator compiled at build time)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'asgd-bad-')), 'bad.json')
+    const snapshot = JSON.parse(readFileSync('examples/nginx-missing.json', 'utf8'))
+    snapshot.elbv2.Listeners[0].Port = '80'
+    writeFileSync(file, JSON.stringify(snapshot))
+    const r = run(['diagnose', '--snapshot', file])
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toBe(`Error: Snapshot file ${file} is not a valid snapshot: /elbv2/Listeners/0/Port must be integer.`)
   })
 
   it('an unknown flag', () => {
