@@ -64,13 +64,27 @@ beforeEach(async () => {
 })
 
 describe('asg-doctor diagnose against moto', () => {
-  it('reports the healthy world as healthy, exit 0', async () => {
-    const world = await seedWorld(moto.endpoint)
+  it('finds nothing wrong with the SSM-ready healthy world; incomplete, exit 4, only because moto lacks DescribeInstanceInformation', async () => {
+    // Instance profile with the SSM agent's permissions (inline here: this moto loads no AWS managed policies),
+    // SSM interface endpoints and a NAT route: no SSM configuration finding may fire.
+    const world = await seedWorld(moto.endpoint, {ssmReady: true})
+    expect(world.ssmPolicy).toBe('inline')
     const r = await diagnose(world.albName)
     const report = json(r)
-    expect(report.status, JSON.stringify(report.findings, null, 1)).toBe('healthy')
-    expect(r.code).toBe(0)
+    expect(report.findings, JSON.stringify(report.findings, null, 1)).toEqual([])
     expect(report.target.loadBalancerArn).toBe(world.albArn)
+    // moto answers ssm:DescribeInstanceInformation with HTTP 500 (DESIGN.md): the agent checks cannot run,
+    // and no instance is known to be SSM-online, so the on-instance script is not sent.
+    const blocked = report.checks.filter((c: {status: string}) => c.status === 'could-not-check')
+    expect(blocked.map((c: {ruleId: string}) => c.ruleId).sort()).toEqual(['ssm-agent-not-online', 'ssm-agent-outdated'])
+    for (const c of blocked) expect(c.reason).toContain('ssm:DescribeInstanceInformation failed')
+    const passed = new Set(report.checks.filter((c: {status: string}) => c.status === 'pass').map((c: {ruleId: string}) => c.ruleId))
+    for (const id of ['ssm-no-instance-profile', 'ssm-role-missing-permissions', 'ssm-no-path-to-endpoints', 'ssm-endpoint-private-dns-off', 'ssm-endpoint-sg-blocks-443', 'ssm-vpc-dns-disabled', 'target-health-unhealthy']) {
+      expect(passed, id).toContain(id)
+    }
+    expect(report.notes).toContain('On-instance checks were not run: ssm:DescribeInstanceInformation failed, so no instance is known to be SSM-online.')
+    expect(report.status).toBe('incomplete')
+    expect(r.code).toBe(4)
     console.log(`healthy diagnose: ${r.ms} ms wall (node start, SDK load, collect, analyze)`)
   })
 

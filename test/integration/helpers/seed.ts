@@ -4,12 +4,19 @@
  * health check, an HTTP:80 listener, a launch template whose user data installs nginx, and an Auto Scaling
  * group of 3 in the private subnets attached to the target group. Options break one thing each.
  *
+ * With `ssmReady`, the instances are reachable by Systems Manager as on a real account: an instance profile whose
+ * role has the SSM agent's permissions, and interface endpoints for ssm, ssmmessages and ec2messages with private
+ * DNS in the private subnets (besides the NAT route they already have).
+ *
  * moto's gaps (DESIGN.md): every registered running instance is `healthy`, a stopped one
- * `unused`/`Target.InvalidState`; ASG instances all land in the first subnet.
+ * `unused`/`Target.InvalidState`; ASG instances all land in the first subnet; the launch template's instance
+ * profile is ignored (so it is associated with each instance here); AWS managed policies exist only when
+ * moto_server runs with MOTO_IAM_LOAD_MANAGED_POLICIES=true (else the same document goes inline).
  */
 import {AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand} from '@aws-sdk/client-auto-scaling'
 import {
   AllocateAddressCommand,
+  AssociateIamInstanceProfileCommand,
   AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -21,16 +28,29 @@ import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DescribeInstancesCommand,
   EC2Client,
   ModifyVpcAttributeCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2'
+import {
+  AddRoleToInstanceProfileCommand,
+  AttachRolePolicyCommand,
+  CreateInstanceProfileCommand,
+  CreateRoleCommand,
+  GetPolicyCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam'
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+
+import {SSM_CORE_DOCUMENT} from '../../fixtures/ssm.js'
 
 export const REGION = 'us-east-1'
 export const AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'] as const
@@ -42,6 +62,18 @@ echo '<h1>web</h1>' > /usr/share/nginx/html/index.html
 systemctl enable --now nginx
 `
 
+/** User data of the reference incident: it updates the instance and installs an agent, but never a web server. */
+export const NO_WEB_SERVER_USER_DATA = `#!/bin/bash
+set -euo pipefail
+dnf update -y
+dnf install -y amazon-cloudwatch-agent
+`
+
+export const SSM_ROLE_NAME = 'web-instance-role'
+export const SSM_PROFILE_NAME = 'web-instance-profile'
+export const SSM_CORE_ARN = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'
+const SSM_SERVICES = ['ssm', 'ssmmessages', 'ec2messages'] as const
+
 export interface SeedOptions {
   /** Load balancer name (default web-alb). */
   name?: string
@@ -51,6 +83,14 @@ export interface SeedOptions {
   stopOneInstance?: boolean
   /** Do not attach the group to the target group: the target group stays empty. */
   emptyTargetGroup?: boolean
+  /** The launch template's user data (default NGINX_USER_DATA). */
+  userData?: string
+  /** The target group's health-check path (default `/`). */
+  healthCheckPath?: string
+  /** The launch template version the group names: `$Latest` (default) or a number such as `1`. */
+  groupTemplateVersion?: string
+  /** Instance profile with the SSM agent's permissions on every instance, and the SSM interface endpoints. */
+  ssmReady?: boolean
 }
 
 export interface SeededWorld {
@@ -68,19 +108,71 @@ export interface SeededWorld {
   asgName: string
   instanceIds: string[]
   stoppedInstanceId?: string
+  /** With ssmReady: the instance profile's ARN, and how the role got AmazonSSMManagedInstanceCore's permissions. */
+  instanceProfileArn?: string
+  ssmPolicy?: 'managed' | 'inline'
+  ssmEndpointIds?: string[]
+  /** Private IPs by instance id. */
+  privateIps: Record<string, string>
   /** Wall time of the seeding, in milliseconds. */
   ms: number
 }
 
 export function motoClients(endpoint: string) {
   const config = {region: REGION, endpoint, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}}
-  return {ec2: new EC2Client(config), elbv2: new ElasticLoadBalancingV2Client(config), autoscaling: new AutoScalingClient(config)}
+  return {ec2: new EC2Client(config), elbv2: new ElasticLoadBalancingV2Client(config), autoscaling: new AutoScalingClient(config), iam: new IAMClient(config)}
+}
+
+/** AmazonSSMManagedInstanceCore's document, for a moto without AWS managed policies. */
+const ssmCoreInline = () => JSON.stringify(SSM_CORE_DOCUMENT)
+
+/**
+ * The role the instances run as: AmazonSSMManagedInstanceCore attached when moto has AWS managed policies, else
+ * the same document inline (the SSM rules read documents, not names). Returns the profile's ARN.
+ */
+async function createSsmInstanceProfile(iam: IAMClient): Promise<{arn: string; policy: 'managed' | 'inline'}> {
+  const trust = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: 'ec2.amazonaws.com'}, Action: 'sts:AssumeRole'}]})
+  await iam.send(new CreateRoleCommand({RoleName: SSM_ROLE_NAME, AssumeRolePolicyDocument: trust}))
+  const managed = await iam.send(new GetPolicyCommand({PolicyArn: SSM_CORE_ARN})).then(
+    () => true,
+    (error: {name?: string}) => {
+      if (error.name === 'NoSuchEntityException' || error.name === 'NoSuchEntity') return false
+      throw error
+    },
+  )
+  if (managed) await iam.send(new AttachRolePolicyCommand({RoleName: SSM_ROLE_NAME, PolicyArn: SSM_CORE_ARN}))
+  else await iam.send(new PutRolePolicyCommand({RoleName: SSM_ROLE_NAME, PolicyName: 'ssm-managed-instance-core', PolicyDocument: ssmCoreInline()}))
+  const profile = await iam.send(new CreateInstanceProfileCommand({InstanceProfileName: SSM_PROFILE_NAME}))
+  await iam.send(new AddRoleToInstanceProfileCommand({InstanceProfileName: SSM_PROFILE_NAME, RoleName: SSM_ROLE_NAME}))
+  return {arn: profile.InstanceProfile!.Arn!, policy: managed ? 'managed' : 'inline'}
+}
+
+/** Interface endpoints for the SSM agent's three services, private DNS on, HTTPS admitted from the VPC. */
+async function createSsmEndpoints(ec2: EC2Client, vpcId: string, subnetIds: string[], name: string): Promise<string[]> {
+  const sg = (await ec2.send(new CreateSecurityGroupCommand({GroupName: `${name}-ssm-endpoints`, Description: 'SSM endpoints: HTTPS from the VPC', VpcId: vpcId}))).GroupId!
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({GroupId: sg, IpPermissions: [{IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{CidrIp: '10.0.0.0/16'}]}]}))
+  const ids: string[] = []
+  for (const svc of SSM_SERVICES) {
+    const out = await ec2.send(
+      new CreateVpcEndpointCommand({
+        VpcId: vpcId,
+        VpcEndpointType: 'Interface',
+        ServiceName: `com.amazonaws.${REGION}.${svc}`,
+        SubnetIds: subnetIds,
+        SecurityGroupIds: [sg],
+        PrivateDnsEnabled: true,
+      }),
+    )
+    ids.push(out.VpcEndpoint!.VpcEndpointId!)
+  }
+  return ids
 }
 
 export async function seedWorld(endpoint: string, options: SeedOptions = {}): Promise<SeededWorld> {
   const started = performance.now()
-  const {ec2, elbv2, autoscaling} = motoClients(endpoint)
+  const {ec2, elbv2, autoscaling, iam} = motoClients(endpoint)
   const name = options.name ?? 'web-alb'
+  const profile = options.ssmReady ? await createSsmInstanceProfile(iam) : undefined
 
   const vpcId = (await ec2.send(new CreateVpcCommand({CidrBlock: '10.0.0.0/16'}))).Vpc!.VpcId!
   await ec2.send(new ModifyVpcAttributeCommand({VpcId: vpcId, EnableDnsSupport: {Value: true}}))
@@ -124,7 +216,7 @@ export async function seedWorld(endpoint: string, options: SeedOptions = {}): Pr
         TargetType: 'instance',
         HealthCheckProtocol: 'HTTP',
         HealthCheckPort: 'traffic-port',
-        HealthCheckPath: '/',
+        HealthCheckPath: options.healthCheckPath ?? '/',
         HealthCheckIntervalSeconds: 30,
         HealthCheckTimeoutSeconds: 5,
         HealthyThresholdCount: 5,
@@ -145,7 +237,13 @@ export async function seedWorld(endpoint: string, options: SeedOptions = {}): Pr
     await ec2.send(
       new CreateLaunchTemplateCommand({
         LaunchTemplateName: `${name}-lt`,
-        LaunchTemplateData: {ImageId: imageId, InstanceType: 't3.micro', SecurityGroupIds: [webSg], UserData: Buffer.from(NGINX_USER_DATA).toString('base64')},
+        LaunchTemplateData: {
+          ImageId: imageId,
+          InstanceType: 't3.micro',
+          SecurityGroupIds: [webSg],
+          UserData: Buffer.from(options.userData ?? NGINX_USER_DATA).toString('base64'),
+          ...(profile ? {IamInstanceProfile: {Arn: profile.arn}} : {}),
+        },
       }),
     )
   ).LaunchTemplate!.LaunchTemplateId!
@@ -153,7 +251,7 @@ export async function seedWorld(endpoint: string, options: SeedOptions = {}): Pr
   await autoscaling.send(
     new CreateAutoScalingGroupCommand({
       AutoScalingGroupName: asgName,
-      LaunchTemplate: {LaunchTemplateId: launchTemplateId, Version: '$Latest'},
+      LaunchTemplate: {LaunchTemplateId: launchTemplateId, Version: options.groupTemplateVersion ?? '$Latest'},
       MinSize: 3,
       MaxSize: 3,
       DesiredCapacity: 3,
@@ -165,12 +263,17 @@ export async function seedWorld(endpoint: string, options: SeedOptions = {}): Pr
   )
   const group = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({AutoScalingGroupNames: [asgName]}))).AutoScalingGroups![0]
   const instanceIds = (group.Instances ?? []).map((i) => i.InstanceId!).sort()
+  // moto ignores the launch template's instance profile: associate it with each instance, as EC2 would have.
+  if (profile) await Promise.all(instanceIds.map((id) => ec2.send(new AssociateIamInstanceProfileCommand({InstanceId: id, IamInstanceProfile: {Arn: profile.arn}}))))
+  const ssmEndpointIds = options.ssmReady ? await createSsmEndpoints(ec2, vpcId, privateSubnets, name) : undefined
+  const described = await ec2.send(new DescribeInstancesCommand({InstanceIds: instanceIds}))
+  const privateIps = Object.fromEntries((described.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId!, i.PrivateIpAddress!]))
   let stoppedInstanceId: string | undefined
   if (options.stopOneInstance) {
     stoppedInstanceId = instanceIds[0]
     await ec2.send(new StopInstancesCommand({InstanceIds: [stoppedInstanceId]}))
   }
-  for (const c of [ec2, elbv2, autoscaling]) c.destroy()
+  for (const c of [ec2, elbv2, autoscaling, iam]) c.destroy()
   return {
     vpcId,
     publicSubnets,
@@ -186,6 +289,9 @@ export async function seedWorld(endpoint: string, options: SeedOptions = {}): Pr
     asgName,
     instanceIds,
     ...(stoppedInstanceId ? {stoppedInstanceId} : {}),
+    ...(profile ? {instanceProfileArn: profile.arn, ssmPolicy: profile.policy} : {}),
+    ...(ssmEndpointIds ? {ssmEndpointIds} : {}),
+    privateIps,
     ms: Math.round(performance.now() - started),
   }
 }
