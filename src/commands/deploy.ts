@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/base-command.js'
 import {propsFromFlags, stackFlags} from '../deploy/flags.js'
-import {commandToolkit, terminalIo} from '../deploy/command.js'
+import {commandToolkit, routeToolkitEvents, terminalIo} from '../deploy/command.js'
 import {deployStack, formatOutcome} from '../deploy/service.js'
 import type {DeployOutcome} from '../deploy/service.js'
 
@@ -32,12 +32,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       region,
       profile: this.flags.profile,
       endpointUrl: this.flags['endpoint-url'],
-      onEvent: (e) => {
-        if (e.level === 'error') process.stderr.write(e.message + '\n')
-        // toolkit-lib's own result (outputs, stack ARN) is printed once, below, from the outcome.
-        else if (e.level === 'result' || e.level === 'debug' || e.level === 'trace') this.trace(e.message)
-        else if (e.message) this.progress(e.message)
-      },
+      onEvent: routeToolkitEvents({trace: (l) => this.trace(l), progress: (l) => this.progress(l)}),
     })
     const outcome = await deployStack(
       {props, region, profile: this.flags.profile, endpointUrl, yes: this.flags.yes, bootstrap: this.flags.bootstrap},

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/base-command.js'
 import {propsFromFlags, stackNameFlag} from '../deploy/flags.js'
-import {commandToolkit, terminalIo} from '../deploy/command.js'
+import {commandToolkit, routeToolkitEvents, terminalIo} from '../deploy/command.js'
 import {destroyStack} from '../deploy/service.js'
 
 export default class Destroy extends BaseCommand<typeof Destroy> {
@@ -21,12 +21,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
       region,
       profile: this.flags.profile,
       endpointUrl: this.flags['endpoint-url'],
-      onEvent: (e) => {
-        // An error from the toolkit is shown whatever --quiet or --json say, as in deploy.
-        if (e.level === 'error') process.stderr.write(e.message + '\n')
-        else if (e.level === 'debug' || e.level === 'trace') this.trace(e.message)
-        else if (e.message) this.progress(e.message)
-      },
+      onEvent: routeToolkitEvents({trace: (l) => this.trace(l), progress: (l) => this.progress(l)}),
     })
     const result = await destroyStack(
       {props, region, endpointUrl, yes: this.flags.yes},

@@ -55,3 +55,27 @@ describe('terminalIo', () => {
     }
   })
 })
+
+describe('routeToolkitEvents', () => {
+  it('sends errors to stderr always, results and debug to --verbose, the rest to progress', async () => {
+    const {routeToolkitEvents} = await import('../../src/deploy/command.js')
+    const trace: string[] = []
+    const progress: string[] = []
+    const stderr: string[] = []
+    const write = process.stderr.write
+    process.stderr.write = ((chunk: string) => (stderr.push(chunk), true)) as typeof process.stderr.write
+    try {
+      const route = routeToolkitEvents({trace: (l) => trace.push(l), progress: (l) => progress.push(l)})
+      route({level: 'error', code: 'E', message: 'stack failed'})
+      route({level: 'result', code: 'R', message: 'Outputs: ...'})
+      route({level: 'debug', code: 'D', message: 'details'})
+      route({level: 'info', code: 'I', message: 'creating'})
+      route({level: 'info', code: 'I', message: ''})
+    } finally {
+      process.stderr.write = write
+    }
+    expect(stderr).toEqual(['stack failed\n'])
+    expect(trace).toEqual(['Outputs: ...', 'details'])
+    expect(progress).toEqual(['creating'])
+  })
+})

@@ -2,49 +2,24 @@
  * The real binary against moto: `node bin/run.js diagnose ...` in a child process with fake credentials, so
  * exit codes, stdout/stderr separation and --json are tested as a user meets them. Needs `npm run build`.
  */
-import {execFile} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+import {ROOT, json, runCli} from './helpers/cli.js'
 import type {Moto} from './helpers/moto.js'
-import {motoEnv, startMoto} from './helpers/moto.js'
+import {startMoto} from './helpers/moto.js'
 import {seedWorld} from './helpers/seed.js'
 
-const ROOT = resolve(import.meta.dirname, '../..')
-const BIN = join(ROOT, 'bin/run.js')
 
 let moto: Moto
 let tmp: string
 
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-  ms: number
-}
-
-function run(args: string[]): Promise<Run> {
-  const started = performance.now()
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], {cwd: ROOT, env: motoEnv(moto.endpoint), timeout: 60_000}, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-      done({code, stdout, stderr, ms: Math.round(performance.now() - started)})
-    })
-  })
-}
+const run = (args: string[]) => runCli(moto.endpoint, args)
 
 /** `diagnose` with the emulator flags the brief gives, and --json. */
 const diagnose = (...args: string[]) => run(['diagnose', ...args, '--endpoint-url', moto.endpoint, '--region', 'us-east-1', '--json'])
-
-const json = (r: Run) => {
-  try {
-    return JSON.parse(r.stdout)
-  } catch {
-    throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`)
-  }
-}
 
 const ruleIds = (report: {findings?: {ruleId: string}[]}) => (report.findings ?? []).map((f) => f.ruleId)
 

@@ -17,11 +17,10 @@
  * Everything else (EC2, IAM, STS, the rest of ELBv2 and Auto Scaling) is real moto; the launch template version
  * and the group's update are read back from moto itself.
  */
-import {execFile} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {join} from 'node:path'
 import {DescribeAutoScalingGroupsCommand} from '@aws-sdk/client-auto-scaling'
 import {DescribeLaunchTemplateVersionsCommand} from '@aws-sdk/client-ec2'
 import {DescribeTargetHealthCommand} from '@aws-sdk/client-elastic-load-balancing-v2'
@@ -29,13 +28,12 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {INSTALL_MARKER, RESULT_PREFIX} from '../../src/ssm/install-script.js'
 import type {GapProxy} from './helpers/gap-proxy.js'
 import {DIAGNOSTIC_SCRIPT_MARK, rewriteTargetHealth, startGapProxy} from './helpers/gap-proxy.js'
+import {ROOT, json, runCli} from './helpers/cli.js'
 import type {Moto} from './helpers/moto.js'
-import {motoEnv, startMoto} from './helpers/moto.js'
+import {startMoto} from './helpers/moto.js'
 import type {SeededWorld} from './helpers/seed.js'
 import {NO_WEB_SERVER_USER_DATA, motoClients, seedWorld} from './helpers/seed.js'
 
-const ROOT = resolve(import.meta.dirname, '../..')
-const BIN = join(ROOT, 'bin/run.js')
 const SAMPLES = join(ROOT, 'test/fixtures/on-instance')
 /** The IP the real samples were taken on; each instance reports its own. */
 const SAMPLE_IP = '10.0.10.11'
@@ -45,33 +43,10 @@ let proxy: GapProxy
 let tmp: string
 const timings: Record<string, number> = {}
 
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-  ms: number
-}
-
-function run(args: string[]): Promise<Run> {
-  const started = performance.now()
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], {cwd: ROOT, env: motoEnv(proxy.endpoint), timeout: 60_000}, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-      done({code, stdout, stderr, ms: Math.round(performance.now() - started)})
-    })
-  })
-}
+const run = (args: string[]) => runCli(proxy.endpoint, args)
 
 /** Every AWS call of the CLI goes to the gap proxy, which forwards all but moto's gaps to moto. */
 const viaProxy = (...args: string[]) => [...args, '--endpoint-url', proxy.endpoint, '--region', 'us-east-1']
-
-const json = (r: Run) => {
-  try {
-    return JSON.parse(r.stdout)
-  } catch {
-    throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.stdout}\nstderr:\n${r.stderr}`)
-  }
-}
 
 const sample = (file: string) => readFileSync(join(SAMPLES, file), 'utf8')
 
