@@ -2,6 +2,7 @@
  * Generates the docs that derive from code, so that nothing is written twice:
  * - docs/checks.md from the rule catalogue (src/rules/catalogue/)
  * - docs/snapshot.schema.json from src/snapshot/schema.ts
+ * - docs/report.schema.json from src/analyze/report-schema.ts
  * - docs/iam.md from src/lib/permissions.ts
  * `npm run docs` writes them; test/docs.test.ts fails when a committed file is stale.
  */
@@ -10,6 +11,7 @@ import {fileURLToPath} from 'node:url'
 import {catalogueEntries} from '../src/rules/catalogue/index.js'
 import type {Category, RuleMeta} from '../src/rules/types.js'
 import {snapshotSchema} from '../src/snapshot/schema.js'
+import {reportSchema} from '../src/analyze/report-schema.js'
 import {DIAGNOSE_READ, DIAGNOSE_SSM, FIX_NGINX, policyDocument} from '../src/lib/permissions.js'
 import type {PermissionSet} from '../src/lib/permissions.js'
 
@@ -52,6 +54,10 @@ export function schemaJson(): string {
   return JSON.stringify(snapshotSchema, null, 2) + '\n'
 }
 
+export function reportSchemaJson(): string {
+  return JSON.stringify(reportSchema, null, 2) + '\n'
+}
+
 export function iamMarkdown(): string {
   const section = (title: string, sets: PermissionSet[]) => [
     `## ${title}`,
@@ -80,6 +86,7 @@ export function iamMarkdown(): string {
 export const GENERATED: Record<string, () => string> = {
   'docs/checks.md': checksMarkdown,
   'docs/snapshot.schema.json': schemaJson,
+  'docs/report.schema.json': reportSchemaJson,
   'docs/iam.md': iamMarkdown,
 }
 

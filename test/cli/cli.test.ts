@@ -1,7 +1,9 @@
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {Ajv} from 'ajv'
 import {describe, expect, it} from 'vitest'
+import {reportSchema} from '../../src/analyze/report-schema.js'
 import {run} from './run.js'
 
 const noStackTrace = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
@@ -41,6 +43,8 @@ describe('asg-doctor CLI, end to end on the bundled examples', () => {
     expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout)
     expect(report).toMatchObject({schema: 'asg-doctor-report', version: 1, status: 'problems', target: {name: 'web-alb', region: 'us-east-1'}})
+    const validate = new Ajv({strict: false}).compile(reportSchema)
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true)
   })
 
   it('leads the reference incident with nginx not being installed, and folds the symptoms under it', () => {
