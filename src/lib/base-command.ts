@@ -8,7 +8,7 @@ import {Chalk} from 'chalk'
 import type {ChalkInstance} from 'chalk'
 import {AwsClients} from './aws.js'
 import type {AwsOptions} from './aws.js'
-import {EXIT, UserError, describeAwsFailure} from './errors.js'
+import {EXIT, NO_CREDENTIALS, UserError, describeAwsFailure, noCredentials} from './errors.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -107,7 +107,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     // oclif's own exits (this.exit(), --help, --version) pass through untouched.
     if (err instanceof Errors.ExitError) throw err
-    const userError = toUserError(err)
+    let userError = toUserError(err)
+    const profile = (this.flags as {profile?: string} | undefined)?.profile
+    if (userError?.message === NO_CREDENTIALS && profile) userError = noCredentials(profile)
     const json = process.argv.includes('--json')
     if (userError) {
       if (json) {

@@ -88,15 +88,22 @@ export function isMissingCredentials(error: unknown): boolean {
  * Turns an error thrown by an AWS call that the whole command depends on into a user error that names the call
  * and, for AccessDenied, the IAM permission that is missing. Returns undefined for errors that are not AWS's.
  */
+export const NO_CREDENTIALS = 'No AWS credentials were found.'
+
+/** The missing-credentials error, told in terms of the profile when the user named one. */
+export function noCredentials(profile?: string): UserError {
+  return profile
+    ? new UserError(
+        `No AWS credentials were found for profile "${profile}".`,
+        `Check that the profile exists (aws configure list-profiles) in ~/.aws/config or ~/.aws/credentials, or log in (aws sso login --profile ${profile}).`,
+      )
+    : new UserError(NO_CREDENTIALS, 'Configure credentials (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --profile.')
+}
+
 export function describeAwsFailure(api: string, error: unknown): UserError | undefined {
   const code = awsErrorCode(error)
   const raw = (error as Error)?.message ?? String(error)
-  if (isMissingCredentials(error)) {
-    return new UserError(
-      'No AWS credentials were found.',
-      'Configure credentials (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --profile.',
-    )
-  }
+  if (isMissingCredentials(error)) return noCredentials()
   if (isBadCredentials(error)) {
     return new AwsCallError(api, code, `AWS rejected the credentials when calling ${api} (${code}).`, 'Check that the profile or keys are current (aws sts get-caller-identity), or refresh your SSO session.')
   }
@@ -104,8 +111,9 @@ export function describeAwsFailure(api: string, error: unknown): UserError | und
     return new AwsCallError(api, code, `${api} was denied (${code}): the credentials lack the IAM permission ${api}.`, 'Run `asg-doctor policy` for the least-privilege policy the tool needs.')
   }
   const e = error as AwsErrorLike
-  if (e?.$metadata || /ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN/.test(raw)) {
-    return new AwsCallError(api, code, `${api} failed: ${code}: ${raw}`)
+  if (/ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(raw) || /ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(code)) {
+    return new AwsCallError(api, code, `${api} failed: ${code}: ${raw}`, 'The AWS endpoint could not be reached: check the network or proxy settings (HTTPS_PROXY), and --endpoint-url / AWS_ENDPOINT_URL if you set one.')
   }
+  if (e?.$metadata) return new AwsCallError(api, code, `${api} failed: ${code}: ${raw}`)
   return undefined
 }

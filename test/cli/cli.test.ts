@@ -128,6 +128,12 @@ describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
     noStackTrace(r.stderr)
   })
 
+  it('no credentials for the named profile', () => {
+    const r = run(['diagnose', 'web-alb', '--region', 'us-east-1', '--profile', 'nosuch'], {AWS_ENDPOINT_URL: 'http://127.0.0.1:9'})
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('Error:'))).toEqual(['Error: No AWS credentials were found for profile "nosuch".'])
+  })
+
   it('errors as JSON with --json', () => {
     const r = run(['diagnose', '--snapshot', 'nope.json', '--json'])
     expect(r.code).toBe(2)

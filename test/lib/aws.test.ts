@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {clientConfig, regionFromArn, regionFromDnsName} from '../../src/lib/aws.js'
-import {describeAwsFailure, UserError} from '../../src/lib/errors.js'
+import {describeAwsFailure, noCredentials, UserError} from '../../src/lib/errors.js'
 import {regionForInput} from '../../src/diagnose/service.js'
 
 describe('regions carried by ALB references', () => {
@@ -55,6 +55,17 @@ describe('AWS failures as user errors', () => {
       'No AWS credentials were found.',
     )
     expect(describeAwsFailure('sts:GetCallerIdentity', awsError('InvalidClientTokenId'))?.message).toMatch(/AWS rejected the credentials when calling sts:GetCallerIdentity/)
+  })
+
+  it('says how to check the way to the endpoint when a connection fails', () => {
+    const e = describeAwsFailure('elasticloadbalancing:DescribeLoadBalancers', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {code: 'ECONNREFUSED'}))
+    expect(e?.message).toBe('elasticloadbalancing:DescribeLoadBalancers failed: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9')
+    expect(e?.hint).toMatch(/could not be reached.*--endpoint-url/)
+  })
+
+  it('names the profile when it has no credentials', () => {
+    expect(noCredentials('ops').message).toBe('No AWS credentials were found for profile "ops".')
+    expect(noCredentials('ops').hint).toContain('aws sso login --profile ops')
   })
 
   it('leaves errors that are not AWS\'s alone', () => {
