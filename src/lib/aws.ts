@@ -44,9 +44,17 @@ export function clientConfig(options: AwsOptions): ClientConfig {
   }
 }
 
-/** The endpoint override in force, from --endpoint-url or the SDK's environment variables. */
-export function endpointOverride(options: AwsOptions): string | undefined {
-  return options.endpointUrl ?? process.env.AWS_ENDPOINT_URL ?? undefined
+/**
+ * The endpoint override in force, from --endpoint-url or the SDK's environment variables (AWS_ENDPOINT_URL, or a
+ * service's own AWS_ENDPOINT_URL_<SERVICE>). Under one, AWS is probably an emulator whose DNS names are fictional.
+ */
+export function endpointOverride(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (options.endpointUrl) return options.endpointUrl
+  if (env.AWS_ENDPOINT_URL) return env.AWS_ENDPOINT_URL
+  const service = Object.keys(env)
+    .filter((k) => k.startsWith('AWS_ENDPOINT_URL_') && env[k])
+    .sort()[0]
+  return service ? env[service] : undefined
 }
 
 /**

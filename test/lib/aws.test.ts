@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {clientConfig, regionFromArn, regionFromDnsName} from '../../src/lib/aws.js'
+import {clientConfig, endpointOverride, regionFromArn, regionFromDnsName} from '../../src/lib/aws.js'
 import {describeAwsFailure, noCredentials, UserError} from '../../src/lib/errors.js'
 import {regionForInput} from '../../src/diagnose/service.js'
 
@@ -25,6 +25,15 @@ describe('regions carried by ALB references', () => {
     expect(() => regionForInput('web-1.eu-west-1.elb.amazonaws.com', 'us-east-1')).toThrowError(
       'web-1.eu-west-1.elb.amazonaws.com is in region eu-west-1, but --region says us-east-1.',
     )
+  })
+})
+
+describe('endpoint overrides', () => {
+  it('takes --endpoint-url first, then AWS_ENDPOINT_URL, then a service\'s own variable', () => {
+    expect(endpointOverride({endpointUrl: 'http://127.0.0.1:1'}, {AWS_ENDPOINT_URL: 'http://127.0.0.1:2'})).toBe('http://127.0.0.1:1')
+    expect(endpointOverride({}, {AWS_ENDPOINT_URL: 'http://127.0.0.1:2'})).toBe('http://127.0.0.1:2')
+    expect(endpointOverride({}, {AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: 'http://127.0.0.1:3'})).toBe('http://127.0.0.1:3')
+    expect(endpointOverride({}, {})).toBeUndefined()
   })
 })
 
