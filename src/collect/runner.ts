@@ -7,6 +7,7 @@
 import type {CollectionError} from '../snapshot/types.js'
 import {awsErrorCode, describeAwsFailure, isAccessDenied, isBadCredentials, isMissingCredentials, UserError} from '../lib/errors.js'
 import type {AwsErrorLike} from '../lib/errors.js'
+import {followPages} from './util.js'
 
 export interface CollectStats {
   /** Every request sent, each page counted. */
@@ -32,9 +33,6 @@ export function describeError(api: string, error: unknown): {code: string; messa
   }
   return {code, message: (error as Error)?.message ?? String(error)}
 }
-
-/** At most this many pages of one list: a guard against an endpoint that keeps answering the same token. */
-const MAX_PAGES = 500
 
 export class CallRunner {
   readonly errors: CollectionError[] = []
@@ -82,17 +80,8 @@ export class CallRunner {
     items: (response: P) => I[] | undefined,
     next: (response: P) => string | undefined,
   ): Promise<I[]> {
-    const out: I[] = []
-    let token: string | undefined
-    for (let n = 0; n < MAX_PAGES; n++) {
-      const response = await this.call(api, resource, () => page(token))
-      if (response === undefined) break
-      out.push(...(items(response) ?? []))
-      const following = next(response)
-      if (!following || following === token) break
-      token = following
-    }
-    return out
+    const responses = await followPages((token) => this.call(api, resource, () => page(token)), next)
+    return responses.flatMap((r) => items(r) ?? [])
   }
 
   stats(wallMs: number): CollectStats {

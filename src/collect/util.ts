@@ -56,3 +56,24 @@ export function early<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined)
   return p
 }
+
+/** At most this many pages of one list: a guard against an endpoint that keeps answering the same token. */
+export const MAX_PAGES = 500
+
+/**
+ * Follows a list call's pages (NextToken or Marker) one after the other and returns the responses. `page` may
+ * answer undefined (a failure its caller recorded): the pages before it are kept.
+ */
+export async function followPages<P>(page: (token: string | undefined) => Promise<P | undefined>, next: (response: P) => string | undefined): Promise<P[]> {
+  const out: P[] = []
+  let token: string | undefined
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const response = await page(token)
+    if (response === undefined) break
+    out.push(response)
+    const following = next(response)
+    if (!following || following === token) break
+    token = following
+  }
+  return out
+}

@@ -4,7 +4,7 @@
  */
 import {createRequire} from 'node:module'
 import type * as Ssm from '@aws-sdk/client-ssm'
-import {chunk} from '../collect/util.js'
+import {chunk, followPages} from '../collect/util.js'
 import {ec2Sdk} from '../collect/sdk.js'
 import type {AwsClients} from '../lib/aws.js'
 import {AwsCallError} from '../lib/errors.js'
@@ -31,16 +31,15 @@ export async function describeInstances(ids: string[], clients: AwsClients): Pro
   const sdk = ec2Sdk()
   const facts = new Map<string, InstanceFacts>()
   for (const batch of chunk(ids, 200)) {
-    let token: string | undefined
-    for (let page = 0; page < 100; page++) {
-      const res = await call('ec2:DescribeInstances', () =>
-        clients.ec2.send(new sdk.DescribeInstancesCommand({Filters: [{Name: 'instance-id', Values: batch}], MaxResults: 1000, ...(token ? {NextToken: token} : {})})),
-      )
-      for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-        facts.set(i.InstanceId!, {instanceId: i.InstanceId!, state: i.State?.Name, privateIp: i.PrivateIpAddress, ...(i.Platform ? {platform: i.Platform} : {})})
-      }
-      if (!res.NextToken || res.NextToken === token) break
-      token = res.NextToken
+    const pages = await followPages(
+      (token) =>
+        call('ec2:DescribeInstances', () =>
+          clients.ec2.send(new sdk.DescribeInstancesCommand({Filters: [{Name: 'instance-id', Values: batch}], MaxResults: 1000, ...(token ? {NextToken: token} : {})})),
+        ),
+      (res) => res.NextToken,
+    )
+    for (const i of pages.flatMap((res) => res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      facts.set(i.InstanceId!, {instanceId: i.InstanceId!, state: i.State?.Name, privateIp: i.PrivateIpAddress, ...(i.Platform ? {platform: i.Platform} : {})})
     }
   }
   return facts
@@ -54,20 +53,19 @@ export async function describeSsm(ids: string[], clients: AwsClients): Promise<M
   const sdk = ssmSdk()
   const facts = new Map<string, SsmFacts>()
   for (const batch of chunk(ids, 50)) {
-    let token: string | undefined
-    for (let page = 0; page < 100; page++) {
-      const res = await call('ssm:DescribeInstanceInformation', () =>
-        clients.ssm.send(new sdk.DescribeInstanceInformationCommand({Filters: [{Key: 'InstanceIds', Values: batch}], MaxResults: 50, ...(token ? {NextToken: token} : {})})),
-      ).catch((error: unknown) => {
-        if (error instanceof AwsCallError && !error.hint) {
-          throw new AwsCallError(error.api, error.code, error.message, 'fix-nginx must know which instances Systems Manager reaches before it sends anything. (The moto emulator does not implement this call.)')
-        }
-        throw error
-      })
-      for (const info of res.InstanceInformationList ?? []) facts.set(info.InstanceId!, {pingStatus: info.PingStatus, platformType: info.PlatformType})
-      if (!res.NextToken || res.NextToken === token) break
-      token = res.NextToken
-    }
+    const pages = await followPages(
+      (token) =>
+        call('ssm:DescribeInstanceInformation', () =>
+          clients.ssm.send(new sdk.DescribeInstanceInformationCommand({Filters: [{Key: 'InstanceIds', Values: batch}], MaxResults: 50, ...(token ? {NextToken: token} : {})})),
+        ).catch((error: unknown) => {
+          if (error instanceof AwsCallError && !error.hint) {
+            throw new AwsCallError(error.api, error.code, error.message, 'fix-nginx must know which instances Systems Manager reaches before it sends anything. (The moto emulator does not implement this call.)')
+          }
+          throw error
+        }),
+      (res) => res.NextToken,
+    )
+    for (const info of pages.flatMap((res) => res.InstanceInformationList ?? [])) facts.set(info.InstanceId!, {pingStatus: info.PingStatus, platformType: info.PlatformType})
   }
   return facts
 }

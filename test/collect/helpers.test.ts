@@ -89,3 +89,22 @@ describe('util', () => {
     expect(Object.keys(sortedRecord({b: 1, a: 2}))).toEqual(['a', 'b'])
   })
 })
+
+describe('followPages', () => {
+  it('follows tokens until there is none, and stops when an endpoint repeats the same token', async () => {
+    const {followPages} = await import('../../src/collect/util.js')
+    const tokens: (string | undefined)[] = []
+    const pages = await followPages(
+      async (token) => (tokens.push(token), {items: [token ?? 'first'], next: token === undefined ? 't1' : 't1'}),
+      (r) => r.next,
+    )
+    expect(tokens).toEqual([undefined, 't1'])
+    expect(pages.map((p) => p.items[0])).toEqual(['first', 't1'])
+  })
+
+  it('keeps the pages before a failed one', async () => {
+    const {followPages} = await import('../../src/collect/util.js')
+    const pages = await followPages(async (token) => (token === 't2' ? undefined : {n: token ?? 't0'}), (r) => (r.n === 't0' ? 't1' : 't2'))
+    expect(pages).toEqual([{n: 't0'}, {n: 't1'}])
+  })
+})
