@@ -24,6 +24,7 @@ import type {
 import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import type {Confidence, Finding, FindingRef, Remediation, RuleMeta, Severity} from '../rules/types.js'
 import {catalogue} from '../rules/catalogue/index.js'
+import {freeNaclRuleNumbers} from './network.js'
 
 export type J<T> = Jsonify<T>
 
@@ -60,6 +61,8 @@ export class AnalysisContext {
   private readonly routeTableBySubnet = new Map<string, J<RouteTable>>()
   private readonly mainRouteTableByVpc = new Map<string, J<RouteTable>>()
   private readonly naclBySubnet = new Map<string, J<NetworkAcl>>()
+  /** NACL rule numbers proposed by this analysis's remediations: per ACL and direction, entry -> number. */
+  private readonly naclProposals = new Map<string, Map<string, number>>()
 
   constructor(
     snapshot: Snapshot,
@@ -171,6 +174,25 @@ export class AnalysisContext {
   /** The Auto Scaling groups attached to a target group. */
   groupsForTargetGroup(tgArn: string): J<AutoScalingGroup>[] {
     return this.autoScalingGroups.filter((g) => (g.TargetGroupARNs ?? []).includes(tgArn))
+  }
+
+  /**
+   * Rule numbers for NACL entries a remediation proposes, free in the ACL and below `below` (the entry that denies),
+   * one per entry key (e.g. `tcp|1024-65535|10.0.0.0/24`). Shared by every rule of one analysis: the same entry gets
+   * the same number wherever it is proposed, and two different entries never get one number, so the commands of
+   * several findings can all be run. An entry with no free number left gets undefined.
+   */
+  proposeNaclRuleNumbers(acl: J<NetworkAcl>, egress: boolean, below: number, entryKeys: string[]): (number | undefined)[] {
+    const slot = `${acl.NetworkAclId}|${egress}`
+    if (!this.naclProposals.has(slot)) this.naclProposals.set(slot, new Map())
+    const proposed = this.naclProposals.get(slot)!
+    const fresh = [...new Set(entryKeys.filter((k) => !((proposed.get(k) ?? Infinity) < below)))]
+    const numbers = freeNaclRuleNumbers(acl, egress, below, fresh.length, [...proposed.values()])
+    fresh.forEach((k, i) => numbers[i] !== undefined && proposed.set(k, numbers[i]))
+    return entryKeys.map((k) => {
+      const n = proposed.get(k)
+      return n !== undefined && n < below ? n : undefined
+    })
   }
 
   // ---- collection errors ---------------------------------------------------------------------------------

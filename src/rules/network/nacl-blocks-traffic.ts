@@ -2,7 +2,7 @@ import type {FindingRef, Rule} from '../types.js'
 import type {NetworkAcl} from '@aws-sdk/client-ec2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
-import {EPHEMERAL_PORTS, describeNaclVerdict, evaluateNaclFlow, formatPorts, formatRuleNumber, freeNaclRuleNumbers} from '../../analyze/network.js'
+import {EPHEMERAL_PORTS, describeNaclVerdict, evaluateNaclFlow, formatPorts, formatRuleNumber} from '../../analyze/network.js'
 import type {NaclLeg, NaclVerdict} from '../../analyze/network.js'
 import {albSubnets, instanceTargets, listIds, targetPorts} from './topology.js'
 
@@ -69,12 +69,11 @@ export const naclBlocksTraffic: Rule = {
     }
     const explained = new Set(tgs.filter((g) => g.targets.every((t) => healthBlocked.get(g.arn)?.has(t.instanceId))).map((g) => g.arn))
     // Several findings may add entries to one NACL in one direction: never propose the same rule number twice.
-    const reserved = new Map<string, number[]>()
-    return [...blocks.values()].map((b) => toFinding(ctx, b, explained, reserved))
+    return [...blocks.values()].map((b) => toFinding(ctx, b, explained))
   },
 }
 
-function toFinding(ctx: AnalysisContext, b: Block, explained: Set<string>, reserved: Map<string, number[]>) {
+function toFinding(ctx: AnalysisContext, b: Block, explained: Set<string>) {
   const meta = LEGS[b.leg]
   const aclId = b.acl.NetworkAclId ?? '?'
   const verdicts = [...b.verdicts.values()]
@@ -92,12 +91,10 @@ function toFinding(ctx: AnalysisContext, b: Block, explained: Set<string>, reser
   }
   message += health ? ' Health checks time out (Target.Timeout).' : ' Requests time out (504).'
   const peers = [...b.peers]
-  const taken = reserved.get(`${aclId}:${meta.egress}`) ?? []
-  const numbers = freeNaclRuleNumbers(b.acl, meta.egress, denying, peers.length, taken)
-  reserved.set(`${aclId}:${meta.egress}`, [...taken, ...numbers])
+  const numbers = ctx.proposeNaclRuleNumbers(b.acl, meta.egress, denying, peers.map(([cidr]) => `tcp|${portRange.from}-${portRange.to}|${cidr}`))
   const direction = meta.egress ? '--egress' : '--ingress'
   const commands =
-    numbers.length === peers.length
+    numbers.every((n) => n !== undefined)
       ? peers.map(
           ([cidr], i) =>
             `aws ec2 create-network-acl-entry --network-acl-id ${aclId} --rule-number ${numbers[i]} --protocol tcp --port-range From=${portRange.from},To=${portRange.to} --cidr-block ${cidr} --rule-action allow ${direction} ${ctx.regionFlag}`,

@@ -7,7 +7,7 @@
  */
 import type {Instance, NetworkAcl} from '@aws-sdk/client-ec2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
-import {describeNaclVerdict, evaluateNaclFlow, evaluateSecurityGroups, formatPorts, freeNaclRuleNumbers} from '../../analyze/network.js'
+import {describeNaclVerdict, evaluateNaclFlow, evaluateSecurityGroups, formatPorts} from '../../analyze/network.js'
 import type {FlowEnd, PortRange} from '../../analyze/network.js'
 import type {Finding, Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, explainsOffline, groupBy, internetPath, notCollected, runningInstances, usableEndpoint} from './common.js'
@@ -25,22 +25,18 @@ interface Problem {
   key: string
   command: string
   /** For an ACL entry to add: its rule number is assigned once all problems are known, so none collide. */
-  aclEntry?: {acl: J<NetworkAcl>; egress: boolean; below: number}
+  aclEntry?: {acl: J<NetworkAcl>; egress: boolean; below: number; entry: string}
 }
 
 const RULE = '<rule-number>'
 
-/** Keeps each fault once and gives the ACL entries to add distinct rule numbers, each before the entry that denies. */
-function finish(problems: Problem[]): Problem[] {
+/** Keeps each fault once and numbers the ACL entries to add through the analysis, each before the entry that denies. */
+function finish(ctx: AnalysisContext, problems: Problem[]): Problem[] {
   const unique = problems.filter((p, i) => problems.findIndex((q) => q.key === p.key) === i)
-  const reserved = new Map<string, number[]>()
   return unique.map((p) => {
     if (!p.aclEntry) return p
-    const slot = `${p.aclEntry.acl.NetworkAclId}|${p.aclEntry.egress}`
-    const taken = reserved.get(slot) ?? []
-    const [n] = freeNaclRuleNumbers(p.aclEntry.acl, p.aclEntry.egress, p.aclEntry.below, 1, taken)
-    reserved.set(slot, [...taken, n])
-    return {...p, command: p.command.replace(RULE, String(n))}
+    const [n] = ctx.proposeNaclRuleNumbers(p.aclEntry.acl, p.aclEntry.egress, p.aclEntry.below, [p.aclEntry.entry])
+    return {...p, command: p.command.replace(RULE, String(n ?? RULE))}
   })
 }
 
@@ -54,7 +50,7 @@ function naclProblems(ctx: AnalysisContext, source: FlowEnd, destination: FlowEn
       {
         key: `${v.networkAclId}|${v.egress}|${formatPorts(v.ports)}|${v.peerCidr}`,
         text: `${leg.startsWith('reply') ? `replies from ${what}` : what}: ${describeNaclVerdict(v)}`,
-        aclEntry: {acl, egress: v.egress, below: Math.min(...v.denyingRules)},
+        aclEntry: {acl, egress: v.egress, below: Math.min(...v.denyingRules), entry: `tcp|${v.ports.from}-${v.ports.to}|${v.peerCidr}`},
         command: `aws ec2 create-network-acl-entry --network-acl-id ${v.networkAclId} ${v.egress ? '--egress' : '--ingress'} --rule-number ${RULE} --protocol tcp --port-range From=${v.ports.from},To=${v.ports.to} --cidr-block ${v.peerCidr} --rule-action allow ${ctx.regionFlag}`,
       },
     ]
@@ -99,7 +95,7 @@ function problems(ctx: AnalysisContext, instance: J<Instance>): Problem[] {
       out.push(...naclProblems(ctx, source, {cidr: '0.0.0.0/0'}, replies, what))
     }
   }
-  return finish(out)
+  return finish(ctx, out)
 }
 
 function check(ctx: AnalysisContext): RuleOutcome {
