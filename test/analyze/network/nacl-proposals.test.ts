@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
-import {analyze} from '../../src/analyze/engine.js'
-import {AnalysisContext} from '../../src/analyze/context.js'
-import {DEFAULT_NACL, TG_ARN, healthyWorld} from '../fixtures/world.js'
-import {healthySsmWorld} from '../fixtures/ssm.js'
+import {analyze} from '../../../src/analyze/engine.js'
+import {AnalysisContext} from '../../../src/analyze/context.js'
+import {DEFAULT_NACL, TG_ARN, healthyWorld} from '../../fixtures/world.js'
+import {healthySsmWorld} from '../../fixtures/ssm.js'
 
 /** The default ACL's outbound side narrowed to TCP 32768-60999: blocks port 80 to the instances, 443 to SSM, and replies. */
 function narrowedEgress() {
