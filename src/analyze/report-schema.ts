@@ -3,7 +3,7 @@
  * (`npm run docs`); tests validate real reports against it, so the contract and the code cannot drift apart.
  * Additive changes (a new optional field, a new rule id) keep the version; anything else bumps REPORT_VERSION.
  */
-import {REPORT_SCHEMA, REPORT_VERSION} from './engine.js'
+import {REPORT_SCHEMA, REPORT_VERSION} from './report.js'
 import {SEVERITIES} from '../rules/types.js'
 
 type Schema = Record<string, unknown>

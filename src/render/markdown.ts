@@ -1,7 +1,7 @@
 /**
  * The report as Markdown, to paste into a ticket or an incident channel. Same content as the text report.
  */
-import type {Report} from '../analyze/engine.js'
+import type {Report} from '../analyze/report.js'
 import type {Finding} from '../rules/types.js'
 
 const fence = (lines: string[]) => ['```sh', ...lines, '```']

@@ -3,7 +3,7 @@
  * not be checked. Colour through an injected chalk instance (level 0 = plain text), so tests read plain output.
  */
 import type {ChalkInstance} from 'chalk'
-import type {Report, RootCause} from '../analyze/engine.js'
+import type {Report, RootCause} from '../analyze/report.js'
 import type {Finding, Severity} from '../rules/types.js'
 
 export interface TextOptions {

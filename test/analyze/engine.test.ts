@@ -107,6 +107,36 @@ describe('analyze', () => {
     expect(report.status).toBe('problems')
   })
 
+  it('fails only the rule whose catalogue entry is missing, naming it, and runs the rest', () => {
+    const calls: string[] = []
+    const rules: Rule[] = [
+      {id: 'not-in-catalogue', check: () => (calls.push('not-in-catalogue'), [])},
+      {id: 'plain', check: (ctx) => (calls.push('plain'), [ctx.finding('plain', {message: 'found', resources: ['r'], remediation: {summary: 'x'}})])},
+    ]
+    const report = analyze(healthyWorld(), {rules, catalogue})
+    expect(calls).toEqual(['plain'])
+    expect(report.checks[0]).toEqual({
+      ruleId: 'not-in-catalogue',
+      title: 'not-in-catalogue',
+      status: 'could-not-check',
+      reason: 'internal error in this check: it has no entry in the rule catalogue (src/rules/catalogue/)',
+      findings: 0,
+    })
+    expect(report.checks[1]).toMatchObject({ruleId: 'plain', status: 'fail', findings: 1})
+    expect(report.status).toBe('problems')
+    expect(analyze(healthyWorld(), {rules: [rules[0]], catalogue}).status).toBe('incomplete')
+  })
+
+  it('fails only the rule whose finding names a rule missing from the catalogue', () => {
+    const rules: Rule[] = [
+      {id: 'plain', check: (ctx) => [ctx.finding('typo-in-id', {message: 'm', resources: ['r'], remediation: {summary: 's'}})]},
+      {id: 'reads-health', check: () => []},
+    ]
+    const report = analyze(healthyWorld(), {rules, catalogue})
+    expect(report.checks.map((c) => [c.ruleId, c.status])).toEqual([['plain', 'could-not-check'], ['reads-health', 'pass']])
+    expect(report.checks[0].reason).toContain('typo-in-id')
+  })
+
   it('reports not-applicable with its reason', () => {
     const report = analyze(healthyWorld(), {rules: [{id: 'plain', check: () => ({notApplicable: 'no SSM data'})}], catalogue})
     expect(report.checks).toEqual([{ruleId: 'plain', title: 'title of plain', status: 'not-applicable', reason: 'no SSM data', findings: 0}])

@@ -1,0 +1,109 @@
+/**
+ * The report model: what `diagnose` returns (the `--json` payload, docs/report.md) and what the text and markdown
+ * renderers draw from. The engine (./engine.ts) builds it; this module holds its shape and the judgements every
+ * view shares: the order of findings, the summary counts, the status behind the exit code, and the headline.
+ * Pure: no I/O.
+ */
+import {SEVERITIES} from '../rules/types.js'
+import type {CheckResult, Finding, Severity} from '../rules/types.js'
+
+export const REPORT_SCHEMA = 'asg-doctor-report'
+export const REPORT_VERSION = 1
+
+export interface RootCause {
+  /** The cause: a finding no other finding explains. */
+  cause: Finding
+  /** Every finding it explains, directly or through others, in report order. */
+  symptoms: Finding[]
+}
+
+export type ReportStatus = 'healthy' | 'problems' | 'incomplete'
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA
+  version: typeof REPORT_VERSION
+  target: {
+    loadBalancerArn: string
+    name: string
+    dnsName?: string
+    scheme?: string
+    region: string
+    accountId?: string
+  }
+  collectedAt: string
+  /** The deployment at a glance, for the report's header. */
+  overview: Overview
+  /** problems: a finding at or above the --fail-on threshold; else incomplete when some check could not run; else healthy. */
+  status: ReportStatus
+  summary: ReportSummary
+  /** Root causes, most important first, each with the symptoms it explains. */
+  rootCauses: RootCause[]
+  /** Every finding, flat, most severe first. */
+  findings: Finding[]
+  /** One line per rule: did it pass, fail, not apply, or could it not run. */
+  checks: CheckResult[]
+  /** Remarks about the run itself (e.g. a probe that was skipped). */
+  notes: string[]
+}
+
+export interface ReportSummary {
+  findings: Record<Severity, number>
+  checks: Record<CheckResult['status'], number>
+}
+
+export interface TargetCounts {
+  total: number
+  healthy: number
+  unhealthy: number
+  initial: number
+  unused: number
+  draining: number
+  unavailable: number
+}
+
+export interface Overview {
+  listeners: {port?: number; protocol?: string}[]
+  targetGroups: {name: string; arn: string; protocol?: string; port?: number; healthCheck: string; targets: TargetCounts}[]
+  autoScalingGroups: {name: string; min?: number; desired?: number; max?: number; inService: number; attached: boolean}[]
+  /** The ALB's idle timeout (idle_timeout.timeout_seconds), kept for the keep-alive check on the instances. */
+  idleTimeoutSeconds?: number
+  /** Set when the snapshot was collected against an emulator / endpoint override. */
+  endpointUrl?: string
+}
+
+// ---- order ---------------------------------------------------------------------------------------------------
+
+export const severityRank = (s: Severity) => SEVERITIES.indexOf(s)
+const confidenceRank = {certain: 0, likely: 1, possible: 2} as const
+
+/** Is a finding at or above a severity (e.g. the --fail-on threshold)? */
+export const atLeast = (f: Pick<Finding, 'severity'>, threshold: Severity) => severityRank(f.severity) <= severityRank(threshold)
+
+/** Report order: most severe first, then the surer, then by key (stable across runs). */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    confidenceRank[a.confidence] - confidenceRank[b.confidence] ||
+    a.key.localeCompare(b.key)
+  )
+}
+
+// ---- summary and status --------------------------------------------------------------------------------------
+
+export function summarise(findings: readonly Finding[], checks: readonly CheckResult[]): ReportSummary {
+  const count = (status: CheckResult['status']) => checks.filter((c) => c.status === status).length
+  return {
+    findings: Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>,
+    checks: {pass: count('pass'), fail: count('fail'), 'not-applicable': count('not-applicable'), 'could-not-check': count('could-not-check')},
+  }
+}
+
+/**
+ * The status behind the exit code (0 healthy, 1 problems, 4 incomplete): problems when a finding is at or above
+ * `failOn`; otherwise incomplete when a check could not run; otherwise healthy. Below-threshold findings leave the
+ * exit code alone but still show in the headline (see `headline`).
+ */
+export function reportStatus(findings: readonly Finding[], summary: ReportSummary, failOn: Severity): ReportStatus {
+  if (findings.some((f) => atLeast(f, failOn))) return 'problems'
+  return summary.checks['could-not-check'] > 0 ? 'incomplete' : 'healthy'
+}
