@@ -107,3 +107,47 @@ export function reportStatus(findings: readonly Finding[], summary: ReportSummar
   if (findings.some((f) => atLeast(f, failOn))) return 'problems'
   return summary.checks['could-not-check'] > 0 ? 'incomplete' : 'healthy'
 }
+
+// ---- headline ------------------------------------------------------------------------------------------------
+
+/** problem: an error or worse was found; attention: warnings, or checks that could not run; ok: neither. */
+export type HeadlineTone = 'ok' | 'attention' | 'problem'
+
+export interface Headline {
+  tone: HeadlineTone
+  /** One sentence, without icon or colour; each renderer decorates it its own way. */
+  text: string
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/**
+ * The one-sentence verdict that opens every human view. It is derived from the findings and the checks alone,
+ * never from which rule found what nor from --fail-on, so it can never contradict the findings listed under it:
+ * any error or critical finding makes it a problem, any warning keeps it from saying "no problem" or "healthy".
+ * A new check whose finding means users get errors (5xx) only has to report at error severity or above to turn
+ * the headline (and, with the default --fail-on, the exit code) to a problem; nothing here needs to change.
+ */
+export function headline(report: Pick<Report, 'findings' | 'rootCauses' | 'summary'>): Headline {
+  const errors = report.findings.filter((f) => atLeast(f, 'error')).length
+  const warnings = report.summary.findings.warning
+  const remarks = report.summary.findings.info
+  const blocked = report.summary.checks['could-not-check']
+  const couldNotRun = `${plural(blocked, 'check')} could not run`
+  const remarksBelow = remarks > 0 ? `; ${plural(remarks, 'remark')} below` : ''
+
+  if (errors > 0) {
+    // The root causes that account for the problems: an error cause, or any cause with an error among its symptoms.
+    const causes = report.rootCauses.filter((r) => [r.cause, ...r.symptoms].some((f) => atLeast(f, 'error'))).length
+    const extra = [warnings > 0 ? plural(warnings, 'warning') : '', blocked > 0 ? couldNotRun : ''].filter(Boolean)
+    return {tone: 'problem', text: `${plural(errors, 'problem')} found, explained by ${plural(causes, 'root cause')}${extra.length ? `; also ${extra.join(', and ')}` : ''}.`}
+  }
+  if (warnings > 0) {
+    return {tone: 'attention', text: `No error found, but ${plural(warnings, 'warning')} to look at${blocked > 0 ? `, and ${couldNotRun}` : ''}${remarksBelow}.`}
+  }
+  if (blocked > 0) {
+    return {tone: 'attention', text: `No problem found in what could be checked, but ${couldNotRun} (see below)${remarksBelow}.`}
+  }
+  // An info finding fails its check too, so "every check passed" is only said when there is none.
+  return {tone: 'ok', text: remarks > 0 ? `No problem found; ${plural(remarks, 'remark')} below.` : 'Healthy: every check that applies passed.'}
+}

@@ -76,10 +76,10 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
     if (!this.jsonEnabled()) {
       if (flags.format === 'markdown') {
         const {renderMarkdown} = await import('../render/markdown.js')
-        process.stdout.write(renderMarkdown(result.report))
+        process.stdout.write(renderMarkdown(result.report, {verbose: flags.verbose}))
       } else {
-        const {renderText} = await import('../render/text.js')
-        process.stdout.write(renderText(result.report, {chalk: this.chalk, verbose: flags.verbose}))
+        const [{renderText}, {outputWidth}] = await Promise.all([import('../render/text.js'), import('../render/wrap.js')])
+        process.stdout.write(renderText(result.report, {chalk: this.chalk, verbose: flags.verbose, width: outputWidth(process.stdout, process.env)}))
       }
     }
     return result.report

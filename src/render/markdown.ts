@@ -1,45 +1,89 @@
 /**
- * The report as Markdown, to paste into a ticket or an incident channel. Same content as the text report.
+ * The report as Markdown, to paste into a ticket or an incident channel. Same content and order as the text report
+ * (./view.ts decides both). No tables: evidence, reasons and health-check settings make long cells, which lists
+ * carry better. Text from the account is escaped so that it reads as written (`Host: <private IP>` is not HTML);
+ * commands go in fenced blocks, one per line, ready to paste.
  */
 import type {Report} from '../analyze/report.js'
 import type {Finding} from '../rules/types.js'
+import {CHECK_ICON, HEADLINE_ICON, describeAsg, describeTarget, evidenceShown, tally, targetHealth, view} from './view.js'
 
-const fence = (lines: string[]) => ['```sh', ...lines, '```']
+export interface MarkdownOptions {
+  /** List every check and every evidence line, as the text report's --verbose does. */
+  verbose?: boolean
+}
 
-export function renderMarkdown(report: Report): string {
+/** Escapes what Markdown would otherwise read as markup or HTML; line breaks become spaces. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/[\\`*_[\]<>|]/g, (ch) => `\\${ch}`)
+    .replace(/^(\s*)([#+-]|\d+[.)])(?=\s|$)/, '$1\\$2')
+}
+
+/** Inline code, with a fence longer than any run of backticks inside. */
+export function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(longest + 1)
+  return longest > 0 ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`
+}
+
+function fenced(lines: string[]): string[] {
+  const longest = Math.max(0, ...lines.flatMap((l) => (l.match(/`+/g) ?? []).map((run) => run.length)))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  return [`${fence}sh`, ...lines, fence]
+}
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const t = report.target
+  const o = report.overview
+  const v = view(report)
+  const md = escapeMarkdown
   const out: string[] = []
-  out.push(`# asg-doctor: ${t.name} (${t.region})`, '')
-  out.push(`- **Status:** ${report.status}`)
-  if (t.dnsName) out.push(`- **DNS name:** \`${t.dnsName}\``)
-  out.push(`- **Load balancer:** \`${t.loadBalancerArn}\``)
-  for (const tg of report.overview.targetGroups) {
-    out.push(`- **Target group ${tg.name}:** ${tg.targets.healthy}/${tg.targets.total} healthy (${tg.healthCheck})`)
-  }
-  out.push(`- **Collected:** ${report.collectedAt}`, '')
 
-  const finding = (f: Finding, level: string): string[] => {
-    const lines = [`${level} ${f.severity.toUpperCase()}: ${f.title} \`${f.ruleId}\``, '', f.message, '']
-    if (f.evidence.length) lines.push(...f.evidence.map((e) => `- ${e}`), '')
-    lines.push(`**Fix:** ${f.remediation.summary}`, '')
-    if (f.remediation.commands?.length) lines.push(...fence(f.remediation.commands), '')
-    if (f.remediation.console) lines.push(`Console: ${f.remediation.console}`, '')
+  out.push(`# asg-doctor: ${md(t.name)} (${t.region})`, '')
+  out.push(`**${HEADLINE_ICON[v.headline.tone]} ${md(v.headline.text)}**`, '')
+  out.push(`- **Status:** ${report.status}`)
+  out.push(`- **Load balancer:** ${code(t.loadBalancerArn)} (${md(describeTarget(report))})`)
+  if (t.dnsName) out.push(`- **DNS name:** ${code(t.dnsName)}`)
+  out.push(`- **Listeners:** ${o.listeners.length ? o.listeners.map((l) => `${l.protocol}:${l.port}`).join(', ') : 'none'}`)
+  for (const tg of o.targetGroups) {
+    out.push(`- **Target group ${md(tg.name)}:** ${targetHealth(tg).text} (${tg.protocol}:${tg.port}; health check ${md(tg.healthCheck)})`)
+  }
+  for (const g of o.autoScalingGroups) out.push(`- **Auto Scaling group:** ${md(describeAsg(g))}${g.attached ? '' : ' — not attached to this ALB'}`)
+  if (o.idleTimeoutSeconds !== undefined) out.push(`- **Idle timeout:** ${o.idleTimeoutSeconds} s`)
+  out.push(`- **Collected:** ${report.collectedAt}${o.endpointUrl ? ` from ${code(o.endpointUrl)} (endpoint override)` : ''}`, '')
+
+  const finding = (f: Finding, heading: string, full: boolean): string[] => {
+    const sure = f.confidence === 'certain' ? '' : ` (${f.confidence})`
+    const lines = [`${heading} ${f.severity.toUpperCase()}: ${md(f.title)}${sure} ${code(f.ruleId)}`, '', md(f.message), '']
+    if (full || options.verbose) {
+      const ev = evidenceShown(f, options.verbose)
+      if (ev.lines.length) lines.push(...ev.lines.map((e) => `- ${md(e)}`), ...(ev.more > 0 ? [`- … ${ev.more} more (--verbose)`] : []), '')
+    }
+    lines.push(`**Fix:** ${md(f.remediation.summary)}`, '')
+    if (f.remediation.commands?.length) lines.push(...fenced(f.remediation.commands), '')
+    if (f.remediation.console) lines.push(`Console: ${md(f.remediation.console)}`, '')
     return lines
   }
 
-  if (report.rootCauses.length) out.push('## Root causes', '')
-  for (const root of report.rootCauses) {
-    out.push(...finding(root.cause, '###'))
-    if (root.symptoms.length) {
-      out.push('Explains:', '', ...root.symptoms.map((s) => `- ${s.message} (\`${s.ruleId}\`)`), '')
-    }
+  if (v.numbered.length) out.push('## Root causes', '')
+  v.numbered.forEach((root, i) => {
+    out.push(...finding(root.cause, `### ${i + 1}.`, true))
+    if (root.symptoms.length) out.push('This explains:', '', ...root.symptoms.map((s) => `- ${s.severity.toUpperCase()}: ${md(s.message)} (${code(s.ruleId)})`), '')
+  })
+  if (v.others.length) {
+    out.push('## Also worth a look', '')
+    for (const f of v.others) out.push(...finding(f, '###', false))
   }
-  const blocked = report.checks.filter((c) => c.status === 'could-not-check')
-  if (blocked.length) {
-    out.push('## Could not check', '', ...blocked.map((c) => `- ${c.title} (\`${c.ruleId}\`): ${c.reason}`), '')
+  if (v.blocked.length) {
+    out.push(`## Could not check (${v.blocked.length})`, '', ...v.blocked.map((c) => `- ${md(c.title)} (${code(c.ruleId)}): ${md(c.reason ?? '')}`), '')
   }
-  const s = report.summary.checks
-  out.push(`_${s.pass} passed, ${s.fail} failed, ${s['not-applicable']} not applicable, ${s['could-not-check']} could not check._`)
+  if (options.verbose) {
+    out.push('## Checks', '', ...report.checks.map((c) => `- ${CHECK_ICON[c.status]} ${md(c.title)} (${code(c.ruleId)})${c.reason ? ` — ${md(c.reason)}` : ''}`), '')
+  }
+  out.push(`_${tally(report)}_`)
+  // Notes are the tool's own sentences, written with Markdown code spans for the commands they quote.
   for (const note of report.notes) out.push('', `> Note: ${note}`)
   return out.join('\n') + '\n'
 }
