@@ -31,7 +31,7 @@ const matrix: Row[] = [
   ['info', false, 'error', 0, 'ok', 'No problem found; 1 remark below.'],
   ['info', true, 'error', 4, 'attention', 'No problem found in what could be checked, but 1 check could not run (see below); 1 remark below.'],
   ['info', false, 'info', 1, 'ok', 'No problem found; 1 remark below.'],
-  // The issue this guards: a warning (a stopped target) must not sit under "no problem found".
+  // A warning (e.g. a stopped target) must not sit under "no problem found".
   ['warning', false, 'error', 0, 'attention', 'No error found, but 1 warning to look at.'],
   ['warning', true, 'error', 4, 'attention', 'No error found, but 1 warning to look at, and 1 check could not run.'],
   ['warning', false, 'warning', 1, 'attention', 'No error found, but 1 warning to look at.'],
