@@ -78,8 +78,9 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
         const {renderMarkdown} = await import('../render/markdown.js')
         process.stdout.write(renderMarkdown(result.report, {verbose: flags.verbose}))
       } else {
-        const [{renderText}, {outputWidth}] = await Promise.all([import('../render/text.js'), import('../render/wrap.js')])
-        process.stdout.write(renderText(result.report, {chalk: this.chalk, verbose: flags.verbose, width: outputWidth(process.stdout, process.env)}))
+        const [{renderText}, {hangingTo, outputWidth}] = await Promise.all([import('../render/text.js'), import('../render/wrap.js')])
+        const wrap = await hangingTo(outputWidth(process.stdout, process.env))
+        process.stdout.write(renderText(result.report, {chalk: this.chalk, verbose: flags.verbose, wrap}))
       }
     }
     return result.report

@@ -4,7 +4,6 @@
  * that keeps a wrapped line under its own marker, and decides the width.
  */
 import {stripVTControlCharacters} from 'node:util'
-import wrapAnsi from 'wrap-ansi'
 
 /** Below this a report is unreadable whatever we do; a narrower terminal gets lines of this width. */
 export const MIN_WIDTH = 40
@@ -25,14 +24,27 @@ const visible = (s: string) => [...stripVTControlCharacters(s)].length
 
 /**
  * Lays `text` out after `first` (e.g. `    · `), continuing on lines that start with `rest` (spaces the width of
- * `first` unless given), all within `width` columns. No width: one line, as it is.
+ * `first` unless given). Returns the lines.
  */
-export function hanging(width: number | undefined, first: string, text: string, rest = ' '.repeat(visible(first))): string[] {
-  if (!width) return [first + text]
-  const room = Math.max(width - visible(rest), 1)
-  // The first line has `first` before it, not `rest`: a filler glued to the first word (wrap-ansi breaks at spaces
-  // only, and would trim blank filler) takes up the difference while wrapping, and `first` replaces it after.
-  const extra = Math.max(visible(first) - visible(rest), 0)
-  const lines = wrapAnsi('x'.repeat(extra) + text.trimStart(), room, {hard: false, trim: true}).split('\n')
-  return lines.map((line, i) => (i === 0 ? first + line.slice(extra) : rest + line))
+export type Hanging = (first: string, text: string, rest?: string) => string[]
+
+/** No wrapping: each piece of prose on one line, as it is (piped output). */
+export const unwrapped: Hanging = (first, text) => [first + text]
+
+/**
+ * Hanging-indent layout within `width` columns, or `unwrapped` without a width. wrap-ansi is loaded only when
+ * there is something to wrap: its Unicode tables cost about 35 ms of CPU to load, which piped, --json and markdown
+ * output need not pay.
+ */
+export async function hangingTo(width: number | undefined): Promise<Hanging> {
+  if (!width) return unwrapped
+  const {default: wrapAnsi} = await import('wrap-ansi')
+  return (first, text, rest = ' '.repeat(visible(first))) => {
+    const room = Math.max(width - visible(rest), 1)
+    // The first line has `first` before it, not `rest`: a filler glued to the first word (wrap-ansi breaks at spaces
+    // only, and would trim blank filler) takes up the difference while wrapping, and `first` replaces it after.
+    const extra = Math.max(visible(first) - visible(rest), 0)
+    const lines = wrapAnsi('x'.repeat(extra) + text.trimStart(), room, {hard: false, trim: true}).split('\n')
+    return lines.map((line, i) => (i === 0 ? first + line.slice(extra) : rest + line))
+  }
 }

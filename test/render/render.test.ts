@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {analyze} from '../../src/analyze/engine.js'
 import {renderText} from '../../src/render/text.js'
 import {renderMarkdown} from '../../src/render/markdown.js'
-import {MIN_WIDTH, outputWidth} from '../../src/render/wrap.js'
+import {MIN_WIDTH, hangingTo, outputWidth, unwrapped} from '../../src/render/wrap.js'
 import type {Rule, RuleMeta} from '../../src/rules/types.js'
 import {healthyWorld, TG_ARN, INSTANCE_IDS} from '../fixtures/world.js'
 
@@ -108,14 +108,14 @@ describe('text report fitted to the terminal', () => {
       ],
     },
   ]
-  const render = (width?: number) => renderText(analyze(healthyWorld(), {rules: longRules, catalogue}), {chalk: new Chalk({level: 0}), verbose: true, width})
-  const colourLines = (width: number) => renderText(analyze(healthyWorld(), {rules: longRules, catalogue}), {chalk: new Chalk({level: 2}), width}).split('\n')
+  const render = async (width?: number) => renderText(analyze(healthyWorld(), {rules: longRules, catalogue}), {chalk: new Chalk({level: 0}), verbose: true, wrap: await hangingTo(width)})
+  const colourLines = async (width: number) => renderText(analyze(healthyWorld(), {rules: longRules, catalogue}), {chalk: new Chalk({level: 2}), wrap: await hangingTo(width)}).split('\n')
   // eslint-disable-next-line no-control-regex
   const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '')
 
   for (const width of [80, 120]) {
-    it(`keeps every line within ${width} columns, except commands and ids too long for any line`, () => {
-      const lines = render(width).split('\n')
+    it(`keeps every line within ${width} columns, except commands and ids too long for any line`, async () => {
+      const lines = (await render(width)).split('\n')
       const over = lines.filter((l) => [...l].length > width)
       expect(over.length).toBeGreaterThan(0)
       // A line may only run over for the command, or for a word (the ARN) that fits on no line at all.
@@ -125,8 +125,8 @@ describe('text report fitted to the terminal', () => {
       expect(lines.some((l) => [...l].length > width - 12 && [...l].length <= width)).toBe(true)
     })
 
-    it(`at ${width} columns prints each command whole on its own line and never breaks an id`, () => {
-      const text = render(width)
+    it(`at ${width} columns prints each command whole on its own line and never breaks an id`, async () => {
+      const text = await render(width)
       expect(text).toContain(`\n      ${COMMAND}\n`)
       const prose = text.split('\n').filter((l) => !l.includes(COMMAND))
       expect(prose.filter((l) => l.includes(LONG_ID))).toHaveLength(1)
@@ -136,19 +136,19 @@ describe('text report fitted to the terminal', () => {
       expect(text.split('\n')[ev + 1]).toMatch(/^ {6}\S/)
     })
 
-    it(`colours do not count towards the ${width} columns`, () => {
-      const lines = colourLines(width).map(plain).filter((l) => !l.includes(COMMAND) && !l.includes(LONG_ID))
+    it(`colours do not count towards the ${width} columns`, async () => {
+      const lines = (await colourLines(width)).map(plain).filter((l) => !l.includes(COMMAND) && !l.includes(LONG_ID))
       expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(width)
     })
   }
 
-  it('does not wrap without a width (a pipe), so each finding stays on one line', () => {
-    const text = render(undefined)
+  it('does not wrap without a width (a pipe), so each finding stays on one line', async () => {
+    const text = await render(undefined)
     expect(text).toContain(`    The health check of ${LONG_ID} asks for /health, which every one of the three instances answers with 404 Not Found, so the load balancer marks them unhealthy and users get 502\n`)
   })
 
-  it('indents the overview values under one column when they wrap', () => {
-    const lines = render(80).split('\n')
+  it('indents the overview values under one column when they wrap', async () => {
+    const lines = (await render(80)).split('\n')
     const at = lines.findIndex((l) => l.startsWith('  Targets    '))
     expect([...lines[at]].length).toBeLessThanOrEqual(80)
     expect(lines[at + 1]).toMatch(/^ {13}\S/)
@@ -163,6 +163,11 @@ describe('outputWidth', () => {
     expect(outputWidth({isTTY: false, columns: 132}, {})).toBeUndefined()
     expect(outputWidth({}, {COLUMNS: 'wide'})).toBeUndefined()
     expect(outputWidth({isTTY: true, columns: 20}, {})).toBe(MIN_WIDTH)
+  })
+
+  it('lays prose out unwrapped, without loading wrap-ansi, when there is no width', async () => {
+    expect(await hangingTo(undefined)).toBe(unwrapped)
+    expect(unwrapped('  · ', 'a b c')).toEqual(['  · a b c'])
   })
 })
 
