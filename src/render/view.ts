@@ -5,8 +5,7 @@
  */
 import {atLeast, headline} from '../analyze/report.js'
 import type {Headline, Report, RootCause} from '../analyze/report.js'
-import type {Finding, Severity} from '../rules/types.js'
-import type {CheckResult} from '../rules/types.js'
+import type {CheckResult, Finding, Severity} from '../rules/types.js'
 
 export const ICON: Record<Severity, string> = {critical: '✖', error: '✖', warning: '▲', info: 'ℹ'}
 export const HEADLINE_ICON: Record<Headline['tone'], string> = {ok: '✔', attention: '▲', problem: '✖'}
@@ -14,8 +13,6 @@ export const CHECK_ICON: Record<CheckResult['status'], string> = {pass: '✔', f
 
 /** Evidence lines shown per finding unless verbose. */
 export const MAX_EVIDENCE = 6
-
-export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 export interface View {
   headline: Headline
