@@ -111,8 +111,8 @@ export interface OnsetOptions {
 
 /**
  * The first interval whose value rises above the baseline: the median of the window's first quarter, plus a margin
- * of three median absolute deviations (at least the baseline itself, and at least `minErrors`). When the first
- * quarter is itself mostly elevated, the errors predate the window.
+ * of three median absolute deviations (at least the baseline itself, and at least `minErrors`). When errors run
+ * through the whole window without ever rising above that level, they predate the window.
  */
 export function findOnset(values: readonly (number | null)[], start: number, stepSeconds: number, o: OnsetOptions = {}): Onset | undefined {
   const v = values.map((x) => x ?? 0)
@@ -123,12 +123,11 @@ export function findOnset(values: readonly (number | null)[], start: number, ste
   const mad = median(head.map((x) => Math.abs(x - baseline)))
   const threshold = Math.max(minErrors, baseline + Math.max(3 * mad, baseline, 1))
   const time = (i: number) => new Date(start + i * stepSeconds * 1000).toISOString()
-  if (baseline > minErrors) {
-    // Errors from the start: the window does not see them begin.
-    return {index: 0, time: time(0), beforeWindow: true, baseline, threshold: minErrors}
-  }
   const i = v.findIndex((x) => x > threshold)
-  if (i < 0) return undefined
+  if (i < 0) {
+    // Errors throughout, never rising above their own level: the window does not see them begin.
+    return baseline > minErrors ? {index: 0, time: time(0), beforeWindow: true, baseline, threshold: minErrors} : undefined
+  }
   return {index: i, time: time(i), beforeWindow: false, baseline, threshold}
 }
 
