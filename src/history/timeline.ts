@@ -3,7 +3,7 @@
  * it, for the text report; the same as tables for `--format markdown`; and the data of both for `--json`.
  * Pure functions of the snapshot's `history` section and its analysis (src/history/analyze.ts).
  */
-import type {ChangeEvent, HistorySection} from '../snapshot/history-types.js'
+import type {ChangeEvent, HealthTransition, HistorySection} from '../snapshot/history-types.js'
 import type {HistoryAnalysis, Signal} from './analyze.js'
 import {errorSignal, signals} from './analyze.js'
 import {parseWindow} from './common.js'
@@ -80,7 +80,28 @@ export interface TimelineData {
   noData: string[]
   changes: MarkedChange[]
   markerLine: string
+  /** Per target of the health-check logs: its status in each column (`pass`, `fail`, null before its first check). */
+  targets: {target: string; failures: number; statuses: ('pass' | 'fail' | null)[]; last?: HealthTransition}[]
   analysis: HistoryAnalysis
+}
+
+/** A target's status at the end of each column, from its transitions (the first observation, then each change). */
+export function targetStatuses(transitions: readonly HealthTransition[], start: number, columnSeconds: number, columns: number): ('pass' | 'fail' | null)[] {
+  const out: ('pass' | 'fail' | null)[] = []
+  let k = 0
+  let current: 'pass' | 'fail' | null = null
+  for (let c = 0; c < columns; c++) {
+    const end = start + (c + 1) * columnSeconds * 1000
+    let failedInColumn = false
+    while (k < transitions.length && Date.parse(transitions[k].time) < end) {
+      current = transitions[k].to
+      if (current === 'fail') failedInColumn = true
+      k++
+    }
+    // A failure within the column shows even when the target recovered before it ended.
+    out.push(failedInColumn ? 'fail' : current)
+  }
+  return out
 }
 
 export interface TimelineOptions {
@@ -88,6 +109,18 @@ export interface TimelineOptions {
   width?: number
   /** Signals shown at most (the error signal first). */
   maxSignals?: number
+  /** Health-check targets shown at most (most failures first). */
+  maxTargets?: number
+}
+
+/** `▁` passing, `█` failing, a space before the first check. */
+export function statusStrip(statuses: readonly ('pass' | 'fail' | null)[]): string {
+  return statuses.map((s) => (s === null ? ' ' : s === 'fail' ? '█' : '▁')).join('')
+}
+
+function lastChange(t: TimelineData['targets'][number], multiDay: boolean): string {
+  if (!t.last) return ''
+  return `${t.last.to === 'fail' ? 'failing' : 'passing'} since ${clock(t.last.time, multiDay)}${t.last.reason ? ` (${t.last.reason}${t.last.statusCode ? ` ${t.last.statusCode}` : ''})` : t.last.statusCode ? ` (${t.last.statusCode})` : ''}`
 }
 
 function interesting(s: Signal): boolean {
@@ -120,7 +153,13 @@ export function timelineData(h: HistorySection, analysis: HistoryAnalysis, o: Ti
   const columns = Math.max(1, ...out.map((s) => s.values.length))
   const columnSeconds = Math.max(baseStep, Math.ceil((w.end - w.start) / 1000 / columns))
   const {line, marked} = markChanges(h.changes?.events ?? [], w.start, columnSeconds, columns)
-  return {window: h.window, columnSeconds, columns, signals: out, noData, changes: marked, markerLine: line, analysis}
+  const targets = (h.healthCheckLogs?.targets ?? []).slice(0, o.maxTargets ?? 10).map((t) => ({
+    target: t.target,
+    failures: t.failures,
+    statuses: targetStatuses(t.transitions, w.start, columnSeconds, columns),
+    ...(t.transitions.length ? {last: t.transitions[t.transitions.length - 1]} : {}),
+  }))
+  return {window: h.window, columnSeconds, columns, signals: out, noData, changes: marked, markerLine: line, targets, analysis}
 }
 
 function clock(iso: string, multiDay: boolean): string {
@@ -160,13 +199,14 @@ export function summarySentence(a: HistoryAnalysis, multiDay = false): string {
 /** The text report's lines. */
 export function timelineText(d: TimelineData): string[] {
   const multiDay = Date.parse(d.window.end) - Date.parse(d.window.start) > 86_400_000
-  const labelWidth = Math.min(44, Math.max(8, ...d.signals.map((s) => s.label.length)))
+  const labelWidth = Math.min(44, Math.max(8, ...d.signals.map((s) => s.label.length), ...d.targets.map((t) => `health ${t.target}`.length)))
   const pad = (s: string) => (s.length > labelWidth ? `${s.slice(0, labelWidth - 1)}…` : s.padEnd(labelWidth))
   const lines = [`Timeline ${clock(d.window.start, multiDay)} → ${clock(d.window.end, multiDay)} UTC, one column = ${span(d.columnSeconds)}`]
   for (const s of d.signals) {
     const totals = s.total !== undefined ? `total ${fmt(s.total)}, max ${fmt(s.max)}` : `max ${fmt(s.max)}`
     lines.push(`  ${pad(s.label)} ${sparkline(s.values)}  ${totals}`)
   }
+  for (const t of d.targets) lines.push(`  ${pad(`health ${t.target}`)} ${statusStrip(t.statuses)}  ${t.failures} failed, ${lastChange(t, multiDay)}`)
   if (d.changes.length) {
     lines.push(`  ${pad('changes')} ${d.markerLine}`)
     for (const m of d.changes) lines.push(`    ${m.mark} ${changeLine(m, multiDay)}`)
@@ -188,6 +228,7 @@ export function timelineMarkdown(d: TimelineData): string[] {
     '|---|---|---:|---:|',
     ...d.signals.map((s) => `| ${cell(s.label)} | \`${sparkline(s.values)}\` | ${s.total !== undefined ? fmt(s.total) : ''} | ${fmt(s.max)} |`),
   ]
+  for (const t of d.targets) lines.push(`| health ${cell(t.target)} | \`${statusStrip(t.statuses)}\` | ${t.failures} failed | ${cell(lastChange(t, multiDay))} |`)
   if (d.changes.length) {
     lines.push(`| changes | \`${d.markerLine}\` | | |`, '', '| mark | time (UTC) | change | resources | who | source |', '|---|---|---|---|---|---|')
     for (const m of d.changes) {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {analyzeHistory} from '../../src/history/analyze.js'
-import {markChanges, resample, sparkline, summarySentence, timelineData, timelineMarkdown, timelineText} from '../../src/history/timeline.js'
-import {START, change, section, series} from './section.js'
+import {markChanges, resample, sparkline, statusStrip, summarySentence, targetStatuses, timelineData, timelineMarkdown, timelineText} from '../../src/history/timeline.js'
+import {START, change, minute, section, series} from './section.js'
 
 const flat = (n: number, v = 0) => Array.from({length: n}, () => v)
 
@@ -67,5 +67,33 @@ describe('the timeline', () => {
     expect(summarySentence(analyzeHistory({version: 1, window: {start: '2026-11-29T18:00:00.000Z', end: '2026-11-29T19:00:00.000Z'}, notes: []}))).toBe('No error signal in the window (no CloudWatch data and no access logs read).')
     const quiet = section(60, [series('m0', 'HTTPCode_ELB_5XX_Count', flat(60))])
     expect(summarySentence(analyzeHistory(quiet))).toBe('No errors rose above the baseline in the window (0 5xx in all).')
+  })
+})
+
+describe('health-check targets on the timeline', () => {
+  it('shows each target\'s status per column, a failure within a column included', () => {
+    const transitions = [
+      {time: minute(2), to: 'pass' as const},
+      {time: minute(6), to: 'fail' as const, reason: 'ConnectionRefused'},
+      {time: minute(7), to: 'pass' as const},
+      {time: minute(14), to: 'fail' as const, reason: 'ResponseCodeMismatch', statusCode: '404'},
+    ]
+    const st = targetStatuses(transitions, START, 300, 4)
+    expect(st).toEqual(['pass', 'fail', 'fail', 'fail'])
+    expect(statusStrip([null, ...st])).toBe(' ▁███')
+  })
+
+  it('adds a line per target with its last change', () => {
+    const h = section(20, [series('m0', 'HTTPCode_ELB_5XX_Count', [0, 0, 0, 5])])
+    h.healthCheckLogs = {
+      source: {bucket: 'b', prefix: '', objectsFound: 1, objectsRead: 1, bytesRead: 1, truncated: false, keys: [], failedObjects: 0},
+      lines: 3, badLines: 0, outsideWindow: 0, checks: 3, failures: 2, byReason: {'connection-refused': 2},
+      targets: [{target: '10.0.1.10:80', checks: 3, failures: 2, byReason: {'connection-refused': 2}, reasonCodes: {ConnectionRefused: 2}, statusCodes: {}, transitions: [{time: minute(0), to: 'pass'}, {time: minute(10), to: 'fail', reason: 'ConnectionRefused'}]}],
+      bucketSeconds: 60, buckets: [], sample: [], badSample: [],
+    }
+    const d = timelineData(h, analyzeHistory(h), {width: 20})
+    const line = timelineText(d).find((l) => l.includes('health 10.0.1.10:80'))
+    expect(line).toMatch(/^ {2}health 10\.0\.1\.10:80 +▁{10}█{10} {2}2 failed, failing since 18:10 \(ConnectionRefused\)$/)
+    expect(timelineMarkdown(d)).toContain('| health 10.0.1.10:80 | `▁▁▁▁▁▁▁▁▁▁██████████` | 2 failed | failing since 18:10 (ConnectionRefused) |')
   })
 })
