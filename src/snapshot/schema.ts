@@ -7,6 +7,7 @@
  * deep inside a rule.
  */
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION} from './types.js'
+import {HISTORY_VERSION} from './history-types.js'
 
 type Schema = Record<string, unknown>
 
@@ -223,6 +224,94 @@ const onInstanceSection = obj(
   ['scriptVersion', 'timeoutMs', 'probes', 'runs'],
 )
 
+const num: Schema = {type: 'number'}
+const counts: Schema = mapOf(int)
+const isoTime: Schema = {type: 'string', format: 'date-time'}
+const stats = obj({count: int, min: num, max: num, mean: num, p50: num, p90: num, p99: num}, ['count'])
+const logSource = obj(
+  {bucket: str, prefix: str, objectsFound: int, objectsRead: int, bytesRead: int, truncated: bool, keys: strList, failedObjects: int},
+  ['bucket', 'prefix', 'objectsFound', 'objectsRead', 'bytesRead', 'truncated', 'keys', 'failedObjects'],
+)
+const metricSeries = obj(
+  {id: str, label: str, namespace: str, metric: str, stat: str, dimensions: mapOf(str), timestamps: list(isoTime), values: list(num), status: str},
+  ['id', 'label', 'namespace', 'metric', 'stat', 'dimensions', 'timestamps', 'values'],
+)
+const changeEvent = obj(
+  {time: isoTime, source: {enum: ['autoscaling-activity', 'instance-refresh', 'launch-template-version', 'cloudtrail']}, what: str, resources: strList, who: str, detail: str, status: str, id: str},
+  ['time', 'source', 'what', 'resources'],
+)
+const launchTemplateUse = obj(
+  {launchTemplateId: str, launchTemplateName: str, latestVersion: int, defaultVersion: int, inUse: list(obj({group: str, version: int, spec: str}, ['group']))},
+  ['launchTemplateId', 'inUse'],
+)
+const accessLogSummary = obj(
+  {
+    source: logSource,
+    lines: int,
+    badLines: int,
+    outsideWindow: int,
+    requests: int,
+    errors5xx: int,
+    byElbStatus: counts,
+    byTarget: counts,
+    byTargetStatus: counts,
+    byCause: counts,
+    byErrorReason: counts,
+    processingTimes: obj({request: stats, target: stats, response: stats, notDispatched: int}, ['request', 'target', 'response', 'notDispatched']),
+    bucketSeconds: int,
+    buckets: list(obj({start: isoTime, requests: int, elb5xx: int, target5xx: int}, ['start', 'requests', 'elb5xx', 'target5xx'])),
+    sample: strList,
+    badSample: strList,
+  },
+  ['source', 'lines', 'badLines', 'requests', 'errors5xx', 'byElbStatus', 'byTarget', 'byTargetStatus', 'byCause', 'processingTimes', 'bucketSeconds', 'buckets', 'sample'],
+)
+const healthCheckLogSummary = obj(
+  {
+    source: logSource,
+    lines: int,
+    badLines: int,
+    outsideWindow: int,
+    checks: int,
+    failures: int,
+    byReason: counts,
+    targets: list(
+      obj(
+        {
+          target: str,
+          targetGroup: str,
+          checks: int,
+          failures: int,
+          byReason: counts,
+          reasonCodes: counts,
+          statusCodes: counts,
+          first: isoTime,
+          last: isoTime,
+          lastStatus: {enum: ['pass', 'fail']},
+          transitions: list(obj({time: isoTime, to: {enum: ['pass', 'fail']}, reason: str, statusCode: str}, ['time', 'to'])),
+        },
+        ['target', 'checks', 'failures', 'transitions'],
+      ),
+    ),
+    bucketSeconds: int,
+    buckets: list(obj({start: isoTime, checks: int, failures: int}, ['start', 'checks', 'failures'])),
+    sample: strList,
+    badSample: strList,
+  },
+  ['source', 'lines', 'badLines', 'checks', 'failures', 'byReason', 'targets', 'bucketSeconds', 'buckets', 'sample'],
+)
+const historySection = obj(
+  {
+    version: {const: HISTORY_VERSION},
+    window: obj({start: isoTime, end: isoTime}, ['start', 'end']),
+    metrics: obj({periodSeconds: int, series: list(metricSeries), calls: int}, ['periodSeconds', 'series']),
+    changes: obj({events: list(changeEvent), lookedUp: strList, skipped: strList, truncated: bool, launchTemplates: list(launchTemplateUse)}, ['events', 'lookedUp']),
+    accessLogs: accessLogSummary,
+    healthCheckLogs: healthCheckLogSummary,
+    notes: strList,
+  },
+  ['version', 'window', 'notes'],
+)
+
 const collectionError = obj({api: str, resource: str, code: str, message: str, accessDenied: bool}, ['api', 'code', 'message', 'accessDenied'])
 
 export const snapshotSchema: Schema = {
@@ -279,6 +368,7 @@ export const snapshotSchema: Schema = {
       iam: {...iamSection, description: 'IAM of the instances (instance profiles, roles, policy documents), for the SSM readiness checks.'},
       ssm: {...ssmSection, description: 'Systems Manager\'s view of the instances (DescribeInstanceInformation).'},
       onInstance: {...onInstanceSection, description: 'Results of the read-only diagnostic script run on the instances through SSM.'},
+      history: {...historySection, description: 'Evidence over a window of time: CloudWatch metrics, change events, summaries of the access and health-check logs. Versioned on its own (version).'},
       errors: list(collectionError),
     },
     ['format', 'version', 'meta', 'elbv2', 'autoscaling', 'ec2', 'errors'],

@@ -36,8 +36,9 @@ import type {
 
 import type {IamSection, SsmSection} from './iam-ssm-types.js'
 import type {OnInstanceSection} from './on-instance-types.js'
+import type {HistorySection} from './history-types.js'
 
-export type {IamSection, SsmSection, OnInstanceSection}
+export type {IamSection, SsmSection, OnInstanceSection, HistorySection}
 
 export const SNAPSHOT_FORMAT = 'asg-doctor-snapshot'
 export const SNAPSHOT_VERSION = 1
@@ -143,6 +144,11 @@ export interface Snapshot {
   ssm?: SsmSection
   /** Results of the read-only diagnostic script run on the instances through SSM. */
   onInstance?: OnInstanceSection
+  /**
+   * Evidence over a window of time (metrics, change events, log summaries), versioned on its own
+   * (`history.version`); absent with `--no-history` and in snapshots written before it existed.
+   */
+  history?: HistorySection
   errors: CollectionError[]
 }
 

@@ -1,0 +1,117 @@
+/**
+ * Collects the snapshot's `history` section for a window ending now: CloudWatch metrics, change events, and the
+ * access and health-check logs when the load balancer has them on. Runs after the main collection (it reads the
+ * snapshot for the resources in scope and the load balancer's attributes); every AWS call goes through the runner,
+ * so a failure is recorded in the snapshot's errors and costs only its own part.
+ */
+import type {CallRunner} from '../collect/runner.js'
+import type {HistorySection} from '../snapshot/history-types.js'
+import {HISTORY_VERSION} from '../snapshot/history-types.js'
+import type {Snapshot} from '../snapshot/types.js'
+import {AccessLogSummariser} from './access-log.js'
+import type {ChangeOptions, ChangeSenders} from './changes.js'
+import {collectChanges} from './changes.js'
+import type {Window} from './common.js'
+import {isoWindow, windowEndingAt} from './common.js'
+import {HealthCheckLogSummariser} from './health-check-log.js'
+import type {GetMetricDataSender} from './metrics.js'
+import {choosePeriod, collectMetrics} from './metrics.js'
+import type {LogKind, S3LogReader} from './s3-logs.js'
+import {readLogObjects} from './s3-logs.js'
+
+export const DEFAULT_SINCE_MS = 3 * 3_600_000
+
+export interface HistoryDeps {
+  runner: CallRunner
+  /** Each part runs only when its sender is given. */
+  getMetricData?: GetMetricDataSender
+  changes?: ChangeSenders
+  s3?: S3LogReader
+  now?: () => number
+}
+
+export interface HistoryOptions {
+  /** Length of the window, ending now (default 3 h). */
+  sinceMs?: number
+  /** Or an explicit window. */
+  window?: Window
+  changes?: ChangeOptions
+  logs?: {maxObjects?: number; maxBytes?: number; sampleLines?: number}
+}
+
+/** The load balancer's log settings, from its attributes (`access_logs.s3.*`, `health_check_logs.s3.*`). */
+export function logSettings(s: Snapshot, kind: LogKind): {enabled: boolean; bucket?: string; prefix?: string} {
+  const arn = s.elbv2.LoadBalancers[0]?.LoadBalancerArn ?? ''
+  const attrs = new Map((s.elbv2.LoadBalancerAttributes[arn] ?? []).map((a) => [a.Key ?? '', a.Value ?? '']))
+  const base = kind === 'access' ? 'access_logs.s3' : 'health_check_logs.s3'
+  const enabled = attrs.get(`${base}.enabled`) === 'true'
+  const bucket = attrs.get(`${base}.bucket`) || undefined
+  const prefix = attrs.get(`${base}.prefix`) || undefined
+  return {enabled: enabled && !!bucket, ...(bucket ? {bucket} : {}), ...(prefix ? {prefix} : {})}
+}
+
+export async function collectHistory(deps: HistoryDeps, s: Snapshot, o: HistoryOptions = {}): Promise<HistorySection> {
+  const now = (deps.now ?? Date.now)()
+  const w = o.window ?? windowEndingAt(now, o.sinceMs ?? DEFAULT_SINCE_MS)
+  const period = choosePeriod(w)
+  const lb = s.elbv2.LoadBalancers[0]
+  const lbArn = lb?.LoadBalancerArn ?? s.meta.target.loadBalancerArn
+  const notes: string[] = []
+  const section: HistorySection = {version: HISTORY_VERSION, window: isoWindow(w), notes}
+
+  const tgArns = s.elbv2.TargetGroups.filter((tg) => (tg.LoadBalancerArns ?? []).includes(lbArn)).map((tg) => tg.TargetGroupArn ?? '')
+  const metrics = deps.getMetricData
+    ? collectMetrics(
+        deps.runner,
+        deps.getMetricData,
+        {
+          loadBalancerArn: lbArn,
+          targetGroupArns: (tgArns.length ? tgArns : s.elbv2.TargetGroups.map((tg) => tg.TargetGroupArn ?? '')).filter(Boolean),
+          availabilityZones: (lb?.AvailabilityZones ?? []).map((z) => z.ZoneName ?? '').filter(Boolean),
+          autoScalingGroupNames: s.autoscaling.AutoScalingGroups.map((g) => g.AutoScalingGroupName ?? '').filter(Boolean),
+          periodSeconds: period,
+        },
+        w,
+      ).then((m) => {
+        section.metrics = m
+      })
+    : Promise.resolve()
+
+  const changes = deps.changes
+    ? collectChanges(deps.runner, deps.changes, s, w, o.changes).then((c) => {
+        section.changes = c
+      })
+    : Promise.resolve()
+
+  const logs = (kind: LogKind) => {
+    const settings = logSettings(s, kind)
+    const name = kind === 'access' ? 'Access logs' : 'Health-check logs'
+    const attr = kind === 'access' ? 'access_logs.s3.enabled' : 'health_check_logs.s3.enabled'
+    if (!settings.enabled || !settings.bucket) {
+      notes.push(`${name} are off on the load balancer (${attr} is not true): no per-${kind === 'access' ? 'request' : 'check'} evidence.`)
+      return Promise.resolve()
+    }
+    if (!deps.s3) return Promise.resolve()
+    const summariser = kind === 'access' ? new AccessLogSummariser({window: w, bucketSeconds: period, sampleLines: o.logs?.sampleLines}) : new HealthCheckLogSummariser({window: w, bucketSeconds: period, sampleLines: o.logs?.sampleLines})
+    return readLogObjects({
+      runner: deps.runner,
+      reader: deps.s3,
+      kind,
+      bucket: settings.bucket,
+      prefix: settings.prefix,
+      loadBalancerArn: lbArn,
+      window: w,
+      maxObjects: o.logs?.maxObjects,
+      maxBytes: o.logs?.maxBytes,
+      onLine: (line) => summariser.add(line),
+    }).then((source) => {
+      if (source.objectsFound === 0) notes.push(`${name} are on, but s3://${settings.bucket}/${settings.prefix ? `${settings.prefix}/` : ''} holds no object of this load balancer for the window.`)
+      if (summariser instanceof AccessLogSummariser) section.accessLogs = summariser.result(source)
+      else section.healthCheckLogs = summariser.result(source)
+    })
+  }
+
+  await Promise.all([metrics, changes, logs('access'), logs('health-check')])
+  notes.sort()
+  return section
+}
