@@ -7,15 +7,12 @@
  * ListCommandInvocations returns at most the first 2,500 characters of a plugin's output; an output cut there is
  * fetched again for that one instance with GetCommandInvocation, which returns up to 24,000.
  */
-import {createRequire} from 'node:module'
-import type * as Ssm from '@aws-sdk/client-ssm'
-import type {CommandInvocation, SSMClient} from '@aws-sdk/client-ssm'
+import type {CommandInvocation, ListCommandInvocationsCommandOutput, SSMClient} from '@aws-sdk/client-ssm'
+import {CallRunner} from '../collect/runner.js'
+import {ssmSdk} from '../lib/aws.js'
 import {awsErrorCode, isAccessDenied} from '../lib/errors.js'
 import {systemClock} from './types.js'
 import type {Clock, CommandRunner, InvocationResult, InvocationStatus, RunShellScriptRequest} from './types.js'
-
-const require = createRequire(import.meta.url)
-const ssmSdk = (): typeof Ssm => require('@aws-sdk/client-ssm') as typeof Ssm
 
 export const MAX_INSTANCES_PER_SEND = 50
 /** ListCommandInvocations' cut-off for a plugin's Output. */
@@ -27,6 +24,8 @@ const PLUGIN = 'aws:runShellScript'
 
 export interface CommandRunnerOptions {
   ssm: SSMClient
+  /** The runner every SSM call goes through (counted, logged); the command's own, or a new one. */
+  calls?: CallRunner
   clock?: Clock
   /** First poll interval; each later one is 1.5 times longer, up to `maxPollIntervalMs`. */
   pollIntervalMs?: number
@@ -60,6 +59,8 @@ const STATUS_DETAIL: Record<string, string> = {
 
 export function createCommandRunner(options: CommandRunnerOptions): CommandRunner {
   const clock = options.clock ?? systemClock
+  const calls = options.calls ?? new CallRunner()
+  const ssm: Ssm = {client: options.ssm, calls}
   const firstInterval = options.pollIntervalMs ?? 1000
   const maxInterval = options.maxPollIntervalMs ?? 5000
 
@@ -74,7 +75,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
       // commandId -> instances still waiting for an answer
       const pending = new Map<string, Set<string>>()
       const lastSeen = new Map<string, string>()
-      const sends = chunk(ids, MAX_INSTANCES_PER_SEND).map((batch) => send(options.ssm, request, batch, deadline, clock))
+      const sends = chunk(ids, MAX_INSTANCES_PER_SEND).map((batch) => send(ssm, request, batch, deadline, clock))
       for (const outcome of await Promise.all(sends)) {
         for (const [id, commandId] of outcome.sent) {
           if (!pending.has(commandId)) pending.set(commandId, new Set())
@@ -90,7 +91,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
         interval = Math.min(maxInterval, Math.round(interval * 1.5))
         await Promise.all(
           [...pending].filter(([, waiting]) => waiting.size > 0).map(async ([commandId, waiting]) => {
-            const polled = await poll(options.ssm, commandId, waiting)
+            const polled = await poll(ssm, commandId, waiting)
             if ('error' in polled) {
               // Denied: no later poll can succeed, so stop waiting on this command now.
               if (polled.denied) for (const id of waiting) done.set(id, noAnswer(id, commandId, polled.error))
@@ -107,7 +108,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
                 continue
               }
               waiting.delete(id)
-              done.set(id, await complete(options.ssm, commandId, inv, status))
+              done.set(id, await complete(ssm, commandId, inv, status))
             }
           }),
         )
@@ -125,17 +126,24 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
   }
 }
 
+/** The SSM client and the runner its calls go through. */
+interface Ssm {
+  client: SSMClient
+  calls: CallRunner
+}
+
 interface SendOutcome {
   sent: [string, string][]
   failed: InvocationResult[]
 }
 
 /** Sends one batch. When one unmanaged instance makes SSM reject the whole batch, the others are sent one by one. */
-async function send(ssm: SSMClient, request: RunShellScriptRequest, batch: string[], deadline: number, clock: Clock): Promise<SendOutcome> {
+async function send(ssm: Ssm, request: RunShellScriptRequest, batch: string[], deadline: number, clock: Clock): Promise<SendOutcome> {
   const {SendCommandCommand} = ssmSdk()
   const remainingSeconds = Math.max(30, Math.ceil((deadline - clock.now()) / 1000))
   try {
-    const out = await ssm.send(
+    const out = await ssm.calls.attempt('ssm:SendCommand', batch.length === 1 ? batch[0] : `${batch[0]} (+${batch.length - 1})`, () =>
+      ssm.client.send(
       new SendCommandCommand({
         DocumentName: 'AWS-RunShellScript',
         InstanceIds: batch,
@@ -147,6 +155,7 @@ async function send(ssm: SSMClient, request: RunShellScriptRequest, batch: strin
           executionTimeout: [String(request.executionTimeoutSeconds ?? Math.min(remainingSeconds, 3600))],
         },
       }),
+      ),
     )
     const commandId = out.Command?.CommandId
     if (!commandId) return {sent: [], failed: batch.map((id) => sendFailed(id, 'SendCommand returned no command id'))}
@@ -173,16 +182,20 @@ export function describeSendError(error: unknown): string {
 
 type PollResult = {invocations: CommandInvocation[]} | {error: string; denied: boolean}
 
-async function poll(ssm: SSMClient, commandId: string, waiting: Set<string>): Promise<PollResult> {
+async function poll(ssm: Ssm, commandId: string, waiting: Set<string>): Promise<PollResult> {
   const {ListCommandInvocationsCommand} = ssmSdk()
-  const invocations: CommandInvocation[] = []
-  let token: string | undefined
+  let invocations: CommandInvocation[]
   try {
-    do {
-      const page = await ssm.send(new ListCommandInvocationsCommand({CommandId: commandId, Details: true, NextToken: token}))
-      invocations.push(...(page.CommandInvocations ?? []))
-      token = page.NextToken
-    } while (token)
+    invocations = await ssm.calls.paginate(
+      'ssm:ListCommandInvocations',
+      commandId,
+      (NextToken): Promise<ListCommandInvocationsCommandOutput> =>
+        ssm.client.send(new ListCommandInvocationsCommand({CommandId: commandId, Details: true, ...(NextToken ? {NextToken} : {})})),
+      (page) => page.CommandInvocations,
+      (page) => page.NextToken,
+      // One page holds 50 invocations and a command goes to at most 50 instances: more pages are a runaway.
+      {onFailure: 'rethrow', maxPages: 10},
+    )
   } catch (error) {
     const denied = isAccessDenied(error)
     const code = awsErrorCode(error)
@@ -200,7 +213,7 @@ function finalStatus(inv: CommandInvocation): InvocationStatus | undefined {
 }
 
 /** Builds the result of a finished invocation, fetching the whole output when the list cut it. */
-async function complete(ssm: SSMClient, commandId: string, inv: CommandInvocation, status: InvocationStatus): Promise<InvocationResult> {
+async function complete(ssm: Ssm, commandId: string, inv: CommandInvocation, status: InvocationStatus): Promise<InvocationResult> {
   const id = inv.InstanceId ?? ''
   const plugin = inv.CommandPlugins?.find((p) => p.Name === PLUGIN) ?? inv.CommandPlugins?.[0]
   const output = plugin?.Output ?? ''
@@ -218,7 +231,9 @@ async function complete(ssm: SSMClient, commandId: string, inv: CommandInvocatio
   if (!output.includes(TRUNCATION_MARK) && output.length < LIST_OUTPUT_LIMIT) return base
   try {
     const {GetCommandInvocationCommand} = ssmSdk()
-    const full = await ssm.send(new GetCommandInvocationCommand({CommandId: commandId, InstanceId: id, PluginName: plugin?.Name ?? PLUGIN}))
+    const full = await ssm.calls.attempt('ssm:GetCommandInvocation', `${commandId} ${id}`, () =>
+      ssm.client.send(new GetCommandInvocationCommand({CommandId: commandId, InstanceId: id, PluginName: plugin?.Name ?? PLUGIN})),
+    )
     return {
       ...base,
       stdout: full.StandardOutputContent ?? stdout,
