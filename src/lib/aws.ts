@@ -23,6 +23,41 @@ export interface AwsOptions {
   endpointUrl?: string
   /** Total attempts per call, retries included (adaptive retry mode). */
   maxAttempts?: number
+  /** HTTP timeouts of every request; defaults in HTTP_TIMEOUTS, or the ASG_DOCTOR_*_TIMEOUT_MS variables. */
+  timeouts?: Partial<HttpTimeouts>
+}
+
+/**
+ * Bounds on one HTTP request (one attempt; the SDK retries a timed-out attempt like any transient failure):
+ * - connectionTimeoutMs: to open the TCP (and TLS) connection;
+ * - socketTimeoutMs: the longest silence of a connected socket (a black-holed endpoint that accepts and never
+ *   answers ends here);
+ * - requestTimeoutMs: the whole request, however slowly its answer trickles in.
+ */
+export interface HttpTimeouts {
+  connectionTimeoutMs: number
+  socketTimeoutMs: number
+  requestTimeoutMs: number
+}
+
+/** AWS answers these reads in well under a second; the bounds leave room for a slow link and a big page. */
+export const HTTP_TIMEOUTS: HttpTimeouts = {connectionTimeoutMs: 3_000, socketTimeoutMs: 10_000, requestTimeoutMs: 30_000}
+
+const TIMEOUT_ENV: Record<keyof HttpTimeouts, string> = {
+  connectionTimeoutMs: 'ASG_DOCTOR_CONNECT_TIMEOUT_MS',
+  socketTimeoutMs: 'ASG_DOCTOR_SOCKET_TIMEOUT_MS',
+  requestTimeoutMs: 'ASG_DOCTOR_REQUEST_TIMEOUT_MS',
+}
+
+/** The timeouts in force: the options', else a positive integer from the environment, else the defaults. */
+export function httpTimeouts(options: AwsOptions = {}, env: NodeJS.ProcessEnv = process.env): HttpTimeouts {
+  const out = {...HTTP_TIMEOUTS}
+  for (const key of Object.keys(TIMEOUT_ENV) as (keyof HttpTimeouts)[]) {
+    const fromEnv = Number(env[TIMEOUT_ENV[key]])
+    const value = options.timeouts?.[key] ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined)
+    if (value !== undefined) out[key] = value
+  }
+  return out
 }
 
 /** The subset of client configuration every client gets. */
@@ -32,15 +67,20 @@ export interface ClientConfig {
   endpoint?: string
   maxAttempts: number
   retryMode: 'adaptive'
+  /** Options of the SDK's Node HTTP handler (it builds the handler from them). */
+  requestHandler: {connectionTimeout: number; socketTimeout: number; requestTimeout: number; throwOnRequestTimeout: true}
 }
 
-export function clientConfig(options: AwsOptions): ClientConfig {
+export function clientConfig(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const t = httpTimeouts(options, env)
   return {
     ...(options.region ? {region: options.region} : {}),
     ...(options.profile ? {profile: options.profile} : {}),
     ...(options.endpointUrl ? {endpoint: options.endpointUrl} : {}),
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'adaptive',
+    // Without these a request to an endpoint that never answers waits forever (the SDK sets no bound of its own).
+    requestHandler: {connectionTimeout: t.connectionTimeoutMs, socketTimeout: t.socketTimeoutMs, requestTimeout: t.requestTimeoutMs, throwOnRequestTimeout: true},
   }
 }
 

@@ -2,7 +2,8 @@
  * Runs a shell script on many instances through SSM: AWS-RunShellScript, 50 instances per SendCommand (the API's
  * limit), every batch sent at once, then one ListCommandInvocations (Details=true) per outstanding command per
  * poll, not one GetCommandInvocation per instance. The wait is bounded: what has not finished by `timeoutMs` is
- * `NoAnswer`. Time comes from an injected Clock, so tests never wait.
+ * `NoAnswer` and cancelled (CancelCommand). Polls start 150 ms apart and grow to at most 500 ms. Time comes from
+ * an injected Clock, so tests never wait.
  *
  * ListCommandInvocations returns at most the first 2,500 characters of a plugin's output; an output cut there is
  * fetched again for that one instance with GetCommandInvocation, which returns up to 24,000.
@@ -31,6 +32,15 @@ export interface CommandRunnerOptions {
   pollIntervalMs?: number
   maxPollIntervalMs?: number
 }
+
+/**
+ * Polling: the first look soon after sending, then a little later each time, never more than half a second apart,
+ * so that an answer is seen within 0.5 s of its arrival (one ListCommandInvocations per command per poll).
+ */
+export const FIRST_POLL_MS = 150
+export const MAX_POLL_MS = 500
+/** A bound on the polls of one run whatever the clock does (a stuck clock must not poll forever). */
+export const MAX_POLLS = 10_000
 
 /** SSM's final statuses (Status, or the finer StatusDetails) and what they become here. */
 const FINAL: Record<string, InvocationStatus> = {
@@ -61,8 +71,8 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
   const clock = options.clock ?? systemClock
   const calls = options.calls ?? new CallRunner()
   const ssm: Ssm = {client: options.ssm, calls}
-  const firstInterval = options.pollIntervalMs ?? 1000
-  const maxInterval = options.maxPollIntervalMs ?? 5000
+  const firstInterval = options.pollIntervalMs ?? FIRST_POLL_MS
+  const maxInterval = Math.max(firstInterval, options.maxPollIntervalMs ?? MAX_POLL_MS)
 
   return {
     async runShellScript(request: RunShellScriptRequest): Promise<InvocationResult[]> {
@@ -86,16 +96,19 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
       report()
 
       let interval = firstInterval
-      while ([...pending.values()].some((s) => s.size > 0) && clock.now() < deadline) {
+      for (let polls = 0; polls < MAX_POLLS && [...pending.values()].some((s) => s.size > 0) && clock.now() < deadline; polls++) {
         await clock.sleep(Math.max(0, Math.min(interval, deadline - clock.now())))
         interval = Math.min(maxInterval, Math.round(interval * 1.5))
         await Promise.all(
           [...pending].filter(([, waiting]) => waiting.size > 0).map(async ([commandId, waiting]) => {
             const polled = await poll(ssm, commandId, waiting)
             if ('error' in polled) {
-              // Denied: no later poll can succeed, so stop waiting on this command now.
-              if (polled.denied) for (const id of waiting) done.set(id, noAnswer(id, commandId, polled.error))
-              if (polled.denied) waiting.clear()
+              // Denied: no later poll can succeed, so stop waiting on this command now, and take it back.
+              if (polled.denied) {
+                const cancelled = await cancel(ssm, commandId, [...waiting])
+                for (const id of waiting) done.set(id, noAnswer(id, commandId, `${polled.error}; ${cancelled}`))
+                waiting.clear()
+              }
               else for (const id of waiting) lastSeen.set(id, `last poll failed: ${polled.error}`)
               return
             }
@@ -115,12 +128,15 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
         report()
       }
 
-      for (const [commandId, waiting] of pending) {
-        for (const id of waiting) {
+      // What has not answered by the deadline is reported NoAnswer, so it must not go on running unseen: the
+      // tool cancels what it sent (fix-nginx's install must not carry on after it was reported failed).
+      await Promise.all(
+        [...pending].filter(([, waiting]) => waiting.size > 0).map(async ([commandId, waiting]) => {
+          const cancelled = await cancel(ssm, commandId, [...waiting])
           const seconds = Math.round(request.timeoutMs / 1000)
-          done.set(id, noAnswer(id, commandId, `no answer within ${seconds} s (${lastSeen.get(id) ?? 'never listed by SSM'})`))
-        }
-      }
+          for (const id of waiting) done.set(id, noAnswer(id, commandId, `no answer within ${seconds} s (${lastSeen.get(id) ?? 'never listed by SSM'}); ${cancelled}`))
+        }),
+      )
       return request.instanceIds.map((id) => done.get(id)!)
     },
   }
@@ -178,6 +194,23 @@ export function describeSendError(error: unknown): string {
     return `InvalidInstanceId: the instance is not managed by SSM (agent not registered, no instance profile, or no route to the SSM endpoints), not running, or in another region`
   }
   return `${code}: ${message}`
+}
+
+/**
+ * CancelCommand for the instances of a command that have not finished; says what became of it, for the result's
+ * detail. SSM cancels on a best-effort basis: an invocation already finishing may still finish.
+ */
+async function cancel(ssm: Ssm, commandId: string, instanceIds: string[]): Promise<string> {
+  const {CancelCommandCommand} = ssmSdk()
+  try {
+    await ssm.calls.attempt('ssm:CancelCommand', commandId, () => ssm.client.send(new CancelCommandCommand({CommandId: commandId, InstanceIds: instanceIds})))
+    return 'the command was cancelled'
+  } catch (error) {
+    const code = awsErrorCode(error)
+    return isAccessDenied(error)
+      ? `it could not be cancelled: ssm:CancelCommand was denied (${code}), it may still run`
+      : `it could not be cancelled (${code}: ${(error as Error)?.message ?? String(error)}), it may still run`
+  }
 }
 
 type PollResult = {invocations: CommandInvocation[]} | {error: string; denied: boolean}
