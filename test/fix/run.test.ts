@@ -301,3 +301,13 @@ describe('runFix', () => {
     expect(probes).toEqual([`http://${ALB_DNS}/health`])
   })
 })
+
+describe('the mocked account answers what it is asked', () => {
+  it('fails DescribeInstanceInformation with a filter key SSM does not know, and honours the ids of the one it does', async () => {
+    await expect(m.clients.ssm.send(new DescribeInstanceInformationCommand({Filters: [{Key: 'InstanceId', Values: [IDS[0]]}]}))).rejects.toMatchObject({name: 'InvalidFilterKey'})
+    const out = await m.clients.ssm.send(new DescribeInstanceInformationCommand({Filters: [{Key: 'InstanceIds', Values: [IDS[1]]}]}))
+    expect(out.InstanceInformationList?.map((i) => i.InstanceId)).toEqual([IDS[1]])
+    const ec2 = await m.clients.ec2.send(new DescribeInstancesCommand({Filters: [{Name: 'instance-id', Values: [IDS[2]]}]}))
+    expect(ec2.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId)).toEqual([IDS[2]])
+  })
+})
