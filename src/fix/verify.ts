@@ -57,7 +57,9 @@ export async function waitForHealthy(clients: AwsClients, options: WaitOptions):
   const interval = options.intervalMs ?? 10_000
   let lastLine = ''
   let lastAt = 0
-  for (;;) {
+  // Bounded by the clock, and by a count of polls too, should the clock not move.
+  const maxPolls = Math.ceil(options.timeoutMs / Math.max(1, interval)) + 2
+  for (let polls = 1; ; polls++) {
     const res = await calls.must('elasticloadbalancing:DescribeTargetHealth', options.targetGroupArn, () =>
       clients.elbv2.send(new sdk.DescribeTargetHealthCommand({TargetGroupArn: options.targetGroupArn})),
     )
@@ -69,7 +71,7 @@ export async function waitForHealthy(clients: AwsClients, options: WaitOptions):
     const waiting = options.instanceIds.filter((id) => byInstance[id].state !== 'healthy')
     const elapsedMs = options.clock.now() - start
     if (waiting.length === 0) return {healthy: true, byInstance, elapsedMs}
-    if (elapsedMs >= options.timeoutMs) return {healthy: false, byInstance, elapsedMs}
+    if (elapsedMs >= options.timeoutMs || polls >= maxPolls) return {healthy: false, byInstance, elapsedMs}
     // Progress when something changed, and once a minute while nothing does.
     const line = `waiting for ${waiting.map((id) => `${id} (${[byInstance[id].state, byInstance[id].reason].filter(Boolean).join(' ')})`).join(', ')}`
     if (line !== lastLine || elapsedMs - lastAt >= 60_000) {
