@@ -8,6 +8,10 @@
  *   changes anything, and for every change it makes);
  * - `attempt`: the SDK's error is thrown as it is, for callers that act on its code (SSM's InvalidInstanceId).
  * Missing or rejected credentials always abort with the user error: nothing can be read without them.
+ *
+ * A service whose endpoint gave no answer at all (a timeout or a refused connection, after the SDK's retries) is
+ * not asked again in the same command: its later calls fail at once with that error, so a black-holed endpoint
+ * costs one round of timeouts, not one per dependent round of calls.
  */
 import type {CollectionError} from '../snapshot/types.js'
 import {awsErrorCode, describeAwsFailure, isAccessDenied, isBadCredentials, isMissingCredentials, UserError} from '../lib/errors.js'
@@ -42,8 +46,18 @@ export function describeError(api: string, error: unknown): {code: string; messa
 /** What a failed call does: recorded (answers undefined), thrown as a user error, or thrown as the SDK's error. */
 export type OnFailure = 'record' | 'throw' | 'rethrow'
 
+/** Errors that say the endpoint did not answer at all, after the SDK's own retries. */
+const NO_ANSWER = /^(?:TimeoutError|ETIMEDOUT|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/
+
+export function isNoAnswer(error: unknown): boolean {
+  const e = error as {name?: string; code?: string}
+  return NO_ANSWER.test(e?.name ?? '') || NO_ANSWER.test(e?.code ?? '')
+}
+
 export class CallRunner {
   readonly errors: CollectionError[] = []
+  /** Services (the part of the IAM action before the colon) whose endpoint did not answer, with that error. */
+  private readonly unreachable = new Map<string, unknown>()
   private readonly perApi = new Map<string, number>()
   private failed = 0
   private active = 0
@@ -110,9 +124,19 @@ export class CallRunner {
   }
 
   private async run<T>(api: string, resource: string | undefined, send: () => Promise<T>, onFailure: OnFailure): Promise<T | undefined> {
+    const service = api.slice(0, api.indexOf(':'))
+    const what = `${api}${resource ? ` ${resource}` : ''}`
+    if (this.unreachable.has(service)) {
+      const earlier = this.unreachable.get(service)
+      this.log?.(`${what} not sent: ${service} did not answer an earlier call (${awsErrorCode(earlier)})`)
+      if (onFailure === 'rethrow') throw earlier
+      if (onFailure === 'throw') throw describeAwsFailure(api, earlier) ?? earlier
+      const {code, message} = describeError(api, earlier)
+      this.errors.push({api, ...(resource ? {resource} : {}), code, message: `not sent: ${service} did not answer an earlier call (${message})`, accessDenied: false})
+      return undefined
+    }
     await this.acquire()
     const started = performance.now()
-    const what = `${api}${resource ? ` ${resource}` : ''}`
     this.perApi.set(api, (this.perApi.get(api) ?? 0) + 1)
     try {
       const result = await send()
@@ -122,6 +146,7 @@ export class CallRunner {
       const code = awsErrorCode(error)
       this.log?.(`${what} ${Math.round(performance.now() - started)} ms failed: ${code}`)
       this.failed++
+      if (service && isNoAnswer(error)) this.unreachable.set(service, error)
       if (isMissingCredentials(error) || isBadCredentials(error)) {
         throw describeAwsFailure(api, error) ?? new UserError(`AWS rejected the credentials when calling ${api} (${code}).`)
       }

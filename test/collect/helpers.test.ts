@@ -117,6 +117,33 @@ describe('CallRunner: one runner, three ways to fail', () => {
     await expect(r.call('sts:GetCallerIdentity', undefined, () => Promise.reject(bad))).rejects.toThrow('AWS rejected the credentials when calling sts:GetCallerIdentity')
   })
 
+  it('asks a service whose endpoint did not answer no more: its later calls fail at once, other services carry on', async () => {
+    const lines: string[] = []
+    const r = new CallRunner(8, (l) => lines.push(l))
+    const timeout = Object.assign(new Error('socket timed out'), {name: 'TimeoutError', $metadata: {attempts: 5}})
+    expect(await r.call('iam:GetInstanceProfile', 'p1', () => Promise.reject(timeout))).toBeUndefined()
+    let sent = 0
+    const later = () => {
+      sent++
+      return Promise.resolve({})
+    }
+    expect(await r.call('iam:GetPolicy', 'arn1', later)).toBeUndefined()
+    await expect(r.must('iam:GetRole', 'r', later)).rejects.toThrow('iam:GetRole failed: TimeoutError: socket timed out')
+    expect(sent).toBe(0)
+    expect(await r.call('ec2:DescribeVpcs', undefined, later)).toEqual({})
+    expect(sent).toBe(1)
+    expect(r.errors[1]).toEqual({api: 'iam:GetPolicy', resource: 'arn1', code: 'TimeoutError', message: 'not sent: iam did not answer an earlier call (socket timed out)', accessDenied: false})
+    expect(r.stats(0).perApi).toEqual({'ec2:DescribeVpcs': 1, 'iam:GetInstanceProfile': 1})
+    expect(lines).toContain('iam:GetPolicy arn1 not sent: iam did not answer an earlier call (TimeoutError)')
+  })
+
+  it('does not give up on a service for a throttled or dropped call', async () => {
+    const r = new CallRunner()
+    await r.call('ec2:DescribeVpcs', undefined, () => Promise.reject(Object.assign(new Error('reset'), {code: 'ECONNRESET'})))
+    await r.call('ec2:DescribeVpcs', undefined, () => Promise.reject(Object.assign(new Error('slow down'), {name: 'Throttling'})))
+    expect(await r.call('ec2:DescribeVpcs', undefined, () => Promise.resolve('ok'))).toBe('ok')
+  })
+
   it('stops at the page cap, each page counted, and says so in the log', async () => {
     const lines: string[] = []
     const r = new CallRunner(8, (l) => lines.push(l))

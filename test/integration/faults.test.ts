@@ -121,6 +121,20 @@ describe('diagnose through injected faults', () => {
     expect(r.code).toBe(1)
   })
 
+  it('with IAM black-holed, waits out one round of timeouts, then the same checks could not check and the rest report', async () => {
+    const env = {ASG_DOCTOR_SOCKET_TIMEOUT_MS: '1000', ASG_DOCTOR_REQUEST_TIMEOUT_MS: '2000'}
+    faults.configure({seed: 1, rate: 0, blackholed: ['iam']})
+    const run = await runCli(faults.endpoint, ['diagnose', world.albName, '--json', '--ssm-timeout', '60'], env)
+    const report = json(run)
+    const needsIam = (ruleId: string) => (catalogue.get(ruleId)?.requires ?? []).some((a) => a.startsWith('iam:'))
+    expect(report.checks.map((c: {ruleId: string; status: string}) => ({ruleId: c.ruleId, status: c.status}))).toEqual(
+      clean.checks.map((c) => ({ruleId: c.ruleId, status: needsIam(c.ruleId) ? 'could-not-check' : c.status})),
+    )
+    // The IAM call waited out its 5 attempts of 1 s, and nothing more was asked of IAM.
+    expect(faults.injected).toEqual({'iam:GetInstanceProfile blackholed': 5})
+    expect(run.code).toBe(1)
+  })
+
   it('against an endpoint that accepts connections and never answers, ends on its own within its timeouts', async () => {
     const hole = await startBlackHole()
     try {

@@ -1,8 +1,8 @@
 /**
  * A loopback proxy that injects the faults of a bad day at AWS in front of another endpoint (moto, or the gap
  * proxy in front of it): throttling, HTTP 500s, dropped connections and latency, at a given rate; a whole service
- * down (every connection to it dropped); and, separately, a black hole (a port that accepts connections and never
- * answers).
+ * down (every connection to it dropped) or black-holed (its requests never answered); and, separately, a black
+ * hole for the whole endpoint (a port that accepts connections and never answers).
  *
  * Repeatable: whether a request gets a fault, and which, is a hash of the seed, the request (service, operation,
  * body) and how many times the same request came before, not of the order in which concurrent requests arrive.
@@ -28,6 +28,8 @@ export interface FaultOptions {
   rate: number
   /** Services (as in the SigV4 credential scope: ec2, iam, ssm, ...) whose every connection is dropped. */
   down?: string[]
+  /** Services whose requests are read and never answered (a black-holed endpoint). */
+  blackholed?: string[]
   /** Extra delay of a latency fault, milliseconds (default 150). */
   latencyMs?: number
 }
@@ -102,6 +104,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     if (options.down?.includes(service)) {
       count(injected, `${name} down`)
       req.socket.destroy()
+      return
+    }
+    if (options.blackholed?.includes(service)) {
+      count(injected, `${name} blackholed`)
       return
     }
     const identity = `${name}\u0000${createHash('sha256').update(body).digest('hex')}`
