@@ -33,6 +33,16 @@ const instance = (n: number, profile?: string, state: InstanceStateName = 'runni
 
 const awsError = (name: string, status: number, message = name) => Object.assign(new Error(message), {name, $metadata: {httpStatusCode: status}})
 
+/** DescribeInstanceInformation as SSM answers it: only the ids of the InstanceIds filter; another key fails. */
+const knownToSsm = (all: {InstanceId?: string; PingStatus: 'Online'}[]) => (input: {Filters?: {Key?: string; Values?: string[]}[]}) => {
+  let out = all
+  for (const f of input.Filters ?? []) {
+    if (f.Key !== 'InstanceIds') throw awsError('InvalidFilterKey', 400, `The filter key ${f.Key} is not valid`)
+    out = out.filter((i) => (f.Values ?? []).includes(i.InstanceId ?? ''))
+  }
+  return {InstanceInformationList: out}
+}
+
 function mockHealthyIam() {
   iam.on(GetInstanceProfileCommand, {InstanceProfileName: 'web-profile'}).resolves({
     InstanceProfile: {
@@ -76,6 +86,25 @@ beforeEach(() => {
 })
 
 describe('collectSsmReadiness: IAM', () => {
+  it('records an inline policy that is not JSON (moto answers CloudFormation-made ones as Python text) as could not check, and keeps the rest', async () => {
+    mockHealthyIam()
+    iam.on(GetRolePolicyCommand).resolves({RoleName: 'web-role', PolicyName: 'extra', PolicyDocument: "{'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow'}]}"})
+    ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: []})
+    const out = await collectSsmReadiness({clients: clients(), instances: [instance(1, PROFILE_A)]})
+    expect(out.errors).toEqual([
+      {
+        api: 'iam:GetRolePolicy',
+        resource: 'web-role/extra',
+        code: 'UnreadablePolicyDocument',
+        message: expect.stringMatching(/^iam:GetRolePolicy answered a policy document that is not a JSON policy/),
+        accessDenied: false,
+      },
+    ])
+    expect(out.iam.RolePolicies['web-role'].InlinePolicies).toEqual([])
+    expect(Object.keys(out.iam.ManagedPolicies).sort()).toEqual([CUSTOM, SSM_CORE_ARN].sort())
+  })
+
+
   it('reads each distinct profile, role and managed policy once, and decodes the documents', async () => {
     mockHealthyIam()
     ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: []})
@@ -105,7 +134,7 @@ describe('collectSsmReadiness: IAM', () => {
 
   it('records AccessDenied with the IAM action and carries on', async () => {
     iam.on(GetInstanceProfileCommand).rejects(awsError('AccessDenied', 403, 'User is not authorized to perform: iam:GetInstanceProfile'))
-    ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: [{InstanceId: instance(1).InstanceId, PingStatus: 'Online'}]})
+    ssm.on(DescribeInstanceInformationCommand).callsFake(knownToSsm([{InstanceId: instance(1).InstanceId, PingStatus: 'Online'}, {InstanceId: instance(9).InstanceId, PingStatus: 'Online'}]))
     const out = await collectSsmReadiness({clients: clients(), instances: [instance(1, PROFILE_A)]})
     expect(out.errors).toEqual([
       {api: 'iam:GetInstanceProfile', resource: PROFILE_A, code: 'AccessDenied', message: 'User is not authorized to perform: iam:GetInstanceProfile', accessDenied: true},

@@ -38,6 +38,14 @@ describe('waitForHealthy', () => {
     ])
   })
 
+  it('stops after a bounded number of polls even when the clock does not move', async () => {
+    m.elbv2.on(DescribeTargetHealthCommand).resolves({TargetHealthDescriptions: [health(IDS[0], 'unhealthy', 'Target.Timeout')]})
+    const stuck = {now: () => 0, sleep: async () => undefined}
+    const r = await waitForHealthy(m.clients, {targetGroupArn: TG_ARN, instanceIds: [IDS[0]], timeoutMs: 30_000, intervalMs: 10_000, clock: stuck})
+    expect(r.healthy).toBe(false)
+    expect(m.elbv2.commandCalls(DescribeTargetHealthCommand)).toHaveLength(5)
+  })
+
   it('gives up at the bound with each target\'s last state', async () => {
     m.elbv2.on(DescribeTargetHealthCommand).resolves({TargetHealthDescriptions: [health(IDS[0], 'healthy'), health(IDS[1], 'unhealthy', 'Target.Timeout')]})
     const clock = fakeClock()
