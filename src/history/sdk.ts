@@ -1,26 +1,20 @@
 /**
- * The SDK packages of the evidence-over-time collectors, loaded on first use with require() like the collect layer's
- * (src/collect/sdk.ts), so that `--no-history`, `--snapshot` and `--help` never pay for loading them. Clients are
- * built by the caller and passed in: the factories below only need a client and its package.
+ * The clients of the evidence-over-time collectors. Their packages load through the one SDK loader (`loadSdk` in
+ * src/lib/aws.ts), on first use, so that `--no-history`, `--snapshot` and `--help` never pay for them. Clients are
+ * built by the caller and passed in.
  */
 import {createRequire} from 'node:module'
 import type * as CloudWatch from '@aws-sdk/client-cloudwatch'
 import type * as CloudTrail from '@aws-sdk/client-cloudtrail'
 import type * as S3 from '@aws-sdk/client-s3'
-import type * as AutoScaling from '@aws-sdk/client-auto-scaling'
-import type * as Ec2 from '@aws-sdk/client-ec2'
+import {cloudTrailSdk, cloudWatchSdk, s3Sdk} from '../lib/aws.js'
 import type {ClientConfig} from '../lib/aws.js'
 
-const require = createRequire(import.meta.url)
+export {autoScalingSdk, cloudTrailSdk, cloudWatchSdk, ec2Sdk, s3Sdk} from '../lib/aws.js'
 
-export const cloudWatchSdk = (): typeof CloudWatch => require('@aws-sdk/client-cloudwatch') as typeof CloudWatch
-export const cloudTrailSdk = (): typeof CloudTrail => require('@aws-sdk/client-cloudtrail') as typeof CloudTrail
-export const s3Sdk = (): typeof S3 => require('@aws-sdk/client-s3') as typeof S3
-export const autoScalingSdk = (): typeof AutoScaling => require('@aws-sdk/client-auto-scaling') as typeof AutoScaling
+const require = createRequire(import.meta.url)
 /** The SDK's awsQuery protocol implementation (from the @aws-sdk/core the clients share). */
 const queryProtocol = () => (require('@aws-sdk/core/protocols') as {AwsQueryProtocol: unknown}).AwsQueryProtocol as never
-
-export const ec2Sdk = (): typeof Ec2 => require('@aws-sdk/client-ec2') as typeof Ec2
 
 /**
  * The three new clients, built from the same configuration as the others (src/lib/aws.ts `clientConfig`).

@@ -13,6 +13,9 @@ import type * as AutoScalingSdk from '@aws-sdk/client-auto-scaling'
 import type * as SsmSdk from '@aws-sdk/client-ssm'
 import type * as IamSdk from '@aws-sdk/client-iam'
 import type * as StsSdk from '@aws-sdk/client-sts'
+import type * as CloudWatchSdk from '@aws-sdk/client-cloudwatch'
+import type * as CloudTrailSdk from '@aws-sdk/client-cloudtrail'
+import type * as S3Sdk from '@aws-sdk/client-s3'
 import {UserError} from './errors.js'
 
 const require = createRequire(import.meta.url)
@@ -105,6 +108,9 @@ export interface SdkModules {
   ssm: typeof SsmSdk
   iam: typeof IamSdk
   sts: typeof StsSdk
+  cloudwatch: typeof CloudWatchSdk
+  cloudtrail: typeof CloudTrailSdk
+  s3: typeof S3Sdk
 }
 
 export type ServiceKey = keyof SdkModules
@@ -116,6 +122,9 @@ const PACKAGES: {[K in ServiceKey]: string} = {
   ssm: '@aws-sdk/client-ssm',
   iam: '@aws-sdk/client-iam',
   sts: '@aws-sdk/client-sts',
+  cloudwatch: '@aws-sdk/client-cloudwatch',
+  cloudtrail: '@aws-sdk/client-cloudtrail',
+  s3: '@aws-sdk/client-s3',
 }
 
 /**
@@ -132,6 +141,9 @@ export const autoScalingSdk = (): SdkModules['autoscaling'] => loadSdk('autoscal
 export const ssmSdk = (): SdkModules['ssm'] => loadSdk('ssm')
 export const iamSdk = (): SdkModules['iam'] => loadSdk('iam')
 export const stsSdk = (): SdkModules['sts'] => loadSdk('sts')
+export const cloudWatchSdk = (): SdkModules['cloudwatch'] => loadSdk('cloudwatch')
+export const cloudTrailSdk = (): SdkModules['cloudtrail'] => loadSdk('cloudtrail')
+export const s3Sdk = (): SdkModules['s3'] => loadSdk('s3')
 
 /**
  * Builds each client on first use. Tests pass their own instances (mocked with aws-sdk-client-mock) through
