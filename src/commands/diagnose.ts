@@ -43,7 +43,13 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
       helpGroup: 'SSM',
     })(),
     'ssm-timeout': Flags.integer({min: 5, max: 3600, default: 90, summary: 'Seconds to wait, at most, for the instances to answer.', helpGroup: 'SSM'}),
-    format: Flags.option({options: ['text', 'markdown'] as const, default: 'text' as const, summary: 'Report format (--json for JSON).', char: 'o'})(),
+    output: Flags.option({
+      options: ['text', 'json', 'markdown'] as const,
+      char: 'o',
+      aliases: ['format'],
+      summary: 'Report format, as the AWS CLI calls it: text (default), json (the same as --json) or markdown. Alias: --format.',
+      helpGroup: 'OUTPUT',
+    })(),
   }
 
   public async run(): Promise<unknown> {
@@ -74,7 +80,7 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
     )
     process.exitCode = exitCodeFor(result.report)
     if (!this.jsonEnabled()) {
-      if (flags.format === 'markdown') {
+      if (flags.output === 'markdown') {
         const {renderMarkdown} = await import('../render/markdown.js')
         process.stdout.write(renderMarkdown(result.report))
       } else {

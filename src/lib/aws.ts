@@ -23,6 +23,15 @@ export interface AwsOptions {
   endpointUrl?: string
   /** Total attempts per call, retries included (adaptive retry mode). */
   maxAttempts?: number
+  /** The CLI's hooks into every client it builds (src/lib/base-command.ts). */
+  sdk?: SdkHooks
+}
+
+/** The CLI's hooks: where the SDK's own log lines go, HTTP handler options, and a function run on each new client. */
+export interface SdkHooks {
+  logger?: {debug(...a: unknown[]): void; info(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void}
+  requestHandler?: {connectionTimeout?: number; requestTimeout?: number; throwOnRequestTimeout?: boolean}
+  onClient?: (client: {middlewareStack: {add(...a: never[]): void}}) => void
 }
 
 /** The subset of client configuration every client gets. */
@@ -32,6 +41,8 @@ export interface ClientConfig {
   endpoint?: string
   maxAttempts: number
   retryMode: 'adaptive'
+  logger?: SdkHooks['logger']
+  requestHandler?: SdkHooks['requestHandler']
 }
 
 export function clientConfig(options: AwsOptions): ClientConfig {
@@ -41,6 +52,8 @@ export function clientConfig(options: AwsOptions): ClientConfig {
     ...(options.endpointUrl ? {endpoint: options.endpointUrl} : {}),
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'adaptive',
+    ...(options.sdk?.logger ? {logger: options.sdk.logger} : {}),
+    ...(options.sdk?.requestHandler ? {requestHandler: options.sdk.requestHandler} : {}),
   }
 }
 
@@ -73,7 +86,11 @@ export class AwsClients {
   }
 
   private get<T>(key: string, make: () => T): T {
-    if (!this.cache.has(key)) this.cache.set(key, make())
+    if (!this.cache.has(key)) {
+      const client = make()
+      this.options.sdk?.onClient?.(client as Parameters<NonNullable<SdkHooks['onClient']>>[0])
+      this.cache.set(key, client)
+    }
     return this.cache.get(key) as T
   }
 

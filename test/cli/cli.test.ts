@@ -128,10 +128,12 @@ describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
     noStackTrace(r.stderr)
   })
 
-  it('no credentials for the named profile', () => {
+  it('a profile that does not exist, with no config files at all', () => {
     const r = run(['diagnose', 'web-alb', '--region', 'us-east-1', '--profile', 'nosuch'], {AWS_ENDPOINT_URL: 'http://127.0.0.1:9'})
     expect(r.code).toBe(2)
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('Error:'))).toEqual(['Error: No AWS credentials were found for profile "nosuch".'])
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error:'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/^Error: The AWS profile "nosuch" does not exist: there is no .*no-config or .*no-credentials\.$/)
   })
 
   it('errors as JSON with --json', () => {
