@@ -36,7 +36,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     })
     const outcome = await deployStack(
       {props, region, profile: this.flags.profile, endpointUrl, yes: this.flags.yes, bootstrap: this.flags.bootstrap},
-      {io: terminalIo((line) => this.progress(line)), toolkit},
+      {io: terminalIo((line) => this.progress(line), () => this.progressDone()), toolkit},
     )
     if (!this.jsonEnabled()) for (const line of formatOutcome(outcome, props)) this.log(line)
     return outcome

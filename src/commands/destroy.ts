@@ -25,7 +25,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
     })
     const result = await destroyStack(
       {props, region, endpointUrl, yes: this.flags.yes},
-      {io: terminalIo((line) => this.progress(line)), toolkit},
+      {io: terminalIo((line) => this.progress(line), () => this.progressDone()), toolkit},
     )
     if (!this.jsonEnabled() && result.status === 'destroyed') this.log(`Stack ${result.stackName} is deleted.`)
     return result

@@ -2,6 +2,8 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/base-command.js'
 import {EXIT} from '../lib/errors.js'
 import {endpointOverride} from '../lib/aws.js'
+import {awsFlagTokens} from '../lib/options.js'
+import {raw, shellCommand} from '../lib/shell.js'
 import {SEVERITIES} from '../rules/types.js'
 import type {Report} from '../analyze/engine.js'
 
@@ -115,7 +117,8 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
           this.log(`    ${c.dim(lb.dnsName ?? '')}`)
         }
         this.log('')
-        this.log(c.dim(`Diagnose one with: asg-doctor diagnose <name> --region ${region}`))
+        const f = this.awsOptions()
+        this.log(c.dim(`Diagnose one with: ${shellCommand(raw('asg-doctor diagnose'), albs[0].name, ...awsFlagTokens({...f, region}))}`))
       }
     }
     return {region, loadBalancers: albs}

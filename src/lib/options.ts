@@ -9,6 +9,8 @@ import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {closest, distance} from 'fastest-levenshtein'
 import {UserError} from './errors.js'
+import {raw} from './shell.js'
+import type {Token} from './shell.js'
 
 const require = createRequire(import.meta.url)
 
@@ -91,4 +93,16 @@ export async function checkProfile(profile: string, files: ProfileFiles = profil
     `The AWS profile "${shown}" does not exist; the profiles are: ${names.join(', ')}.`,
     `${suggestion ? suggestion.trim() + ' ' : ''}Profiles come from ${files.config} and ${files.credentials}.`,
   )
+}
+
+/**
+ * The --region, --profile and --endpoint-url of this run, as shell words for a printed next step, so that the
+ * pasted command acts on the same account, region and endpoint.
+ */
+export function awsFlagTokens(o: {region?: string; profile?: string; endpointUrl?: string}): Token[] {
+  return [
+    ...(o.region ? [raw('--region'), o.region] : []),
+    ...(o.profile ? [raw('--profile'), o.profile] : []),
+    ...(o.endpointUrl ? [raw('--endpoint-url'), o.endpointUrl] : []),
+  ]
 }
