@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/base-command.js'
-import {EXIT} from '../lib/errors.js'
+import {EXIT, UserError} from '../lib/errors.js'
 import {endpointOverride} from '../lib/aws.js'
 import {awsFlagTokens} from '../lib/options.js'
 import {raw, shellCommand} from '../lib/shell.js'
@@ -56,7 +56,10 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
 
   public async run(): Promise<unknown> {
     const {flags, args} = this
-    if (!args.alb && !flags.snapshot) return this.list()
+    if (args.alb !== undefined && args.alb.trim() === '') {
+      throw new UserError('The load balancer to diagnose is empty.', 'Pass its name, ARN or DNS name, or run `asg-doctor diagnose` with no argument to list them.')
+    }
+    if (args.alb === undefined && !flags.snapshot) return this.list()
 
     const {diagnose} = await import('../diagnose/service.js')
     const endpointUrl = endpointOverride(this.awsOptions())

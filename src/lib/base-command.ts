@@ -162,7 +162,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Progress and explanations go to stderr, so that stdout stays clean for --json and pipes. */
   protected progress(message: string): void {
-    this.progressBar().line(message)
+    this.progressBar().line(clip(message))
   }
 
   /** Detail of the step under way (a spinner's suffix on a terminal, nothing otherwise); '' clears it. */
@@ -204,11 +204,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const json = this.jsonEnabled()
     if (userError) {
       if (json) {
-        this.logJson({error: {kind: 'user', message: userError.message, ...(userError.hint ? {hint: userError.hint} : {})}})
+        this.logJson({error: {kind: 'user', message: clip(userError.message), ...(userError.hint ? {hint: clip(userError.hint)} : {})}})
       } else {
         const c = this.chalk ?? new Chalk({level: 0})
-        process.stderr.write(`${c.red('Error:')} ${userError.message}\n`)
-        if (userError.hint) process.stderr.write(`${c.dim('Hint:')} ${userError.hint}\n`)
+        process.stderr.write(`${c.red('Error:')} ${clip(userError.message)}\n`)
+        if (userError.hint) process.stderr.write(`${c.dim('Hint:')} ${clip(userError.hint)}\n`)
       }
       this.exit(EXIT.user)
     }
@@ -273,8 +273,8 @@ function addNotAwsGuard(client: Parameters<NonNullable<SdkHooks['onClient']>>[0]
 function toUserError(err: Error, command?: {flags?: Record<string, unknown>; baseFlags?: Record<string, unknown>}): UserError | undefined {
   if (err instanceof UserError) return err
   const name = err.constructor?.name ?? ''
-  if (/(Flag|Arg|Parse|Validation|FailedFlagValidation|Required|Unexpected|Nonexistent)Error$/.test(name) || (err as {parse?: unknown}).parse) {
-    const first = (err.message.split('\n').find((l) => l.trim() !== '') ?? err.message).trim()
+  if (/(Flag|Arg|Parse|Validation|FailedFlagValidation|Required|Unexpected|Nonexistent)Error$/.test(name) || (err as {parse?: unknown}).parse || /^Parsing --/.test(err.message)) {
+    const first = parseErrorSentence(err.message)
     const unknown = /^Nonexistent flags?: (--?[\w-]+)/.exec(first)?.[1]
     const known = Object.keys({...command?.baseFlags, ...command?.flags, json: true})
     const near = unknown ? closestFlag(unknown, known) : undefined
@@ -294,7 +294,21 @@ export function closestFlag(typed: string, known: readonly string[]): string | u
   return best && best.d <= Math.max(1, Math.floor(word.length / 3)) ? best.name : undefined
 }
 
-/** Keeps one sentence readable when the input in it was 5,000 characters long. */
-function clip(text: string): string {
-  return text.length > 300 ? `${text.slice(0, 297)}...` : text
+/**
+ * oclif's parse errors as one sentence: without "The following error occurred:" and "See more help with --help",
+ * and "Parsing --flag\n\tExpected ..." as "--flag: expected ...".
+ */
+export function parseErrorSentence(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with --help$/i.test(l))
+  let text = lines.join(' ').replace(/^Parsing (--[\w-]+)\s*(\w)/, (_m, flag: string, c: string) => `${flag}: ${c.toLowerCase()}`)
+  if (text && !/[.?!]$/.test(text)) text += '.'
+  return text || message.trim()
+}
+
+/** Keeps one sentence readable when the input in it was 5,000 characters long: long words are cut short. */
+export function clip(text: string): string {
+  return text.replace(/\S{201,}/g, (word) => `${word.slice(0, 60)}… (${word.length} characters)`)
 }
