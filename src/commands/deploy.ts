@@ -32,6 +32,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       region,
       profile: this.flags.profile,
       endpointUrl: this.flags['endpoint-url'],
+      logger: this.sdkLogger(),
       onEvent: routeToolkitEvents({trace: (l) => this.trace(l), progress: (l) => this.progress(l)}),
     })
     const outcome = await deployStack(

@@ -21,6 +21,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
       region,
       profile: this.flags.profile,
       endpointUrl: this.flags['endpoint-url'],
+      logger: this.sdkLogger(),
       onEvent: routeToolkitEvents({trace: (l) => this.trace(l), progress: (l) => this.progress(l)}),
     })
     const result = await destroyStack(

@@ -143,6 +143,37 @@ describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
   })
 })
 
+describe('the conventions of an AWS / oclif CLI', () => {
+  it('--output json is --json, -o markdown and the old --format name work', () => {
+    const viaOutput = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--output', 'json'])
+    const viaJson = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--json'])
+    expect(viaOutput.code).toBe(1)
+    expect(JSON.parse(viaOutput.stdout)).toEqual(JSON.parse(viaJson.stdout))
+    expect(run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '-o', 'markdown']).stdout.split('\n')[0]).toBe('# asg-doctor: web-alb (us-east-1)')
+    expect(run(['policy', '-o', 'json']).stdout).toBe(run(['policy', '--json']).stdout)
+  })
+
+  it('help and version are commands; --debug is --verbose', () => {
+    expect(run(['help', 'diagnose']).stdout).toContain('asg-doctor diagnose [ALB]')
+    expect(run(['version']).stdout).toMatch(/^asg-doctor\/\d+\.\d+\.\d+ /)
+    const debug = run(['diagnose', 'web-alb', '--region', 'us-est-1', '--debug'])
+    expect(debug.code).toBe(2)
+    expect(run(['diagnose', '--help']).stdout).toMatch(/Alias:\s+--debug\./)
+  })
+
+  it('a mistyped command: one sentence with the closest command, exit 2', () => {
+    const r = run(['diagnos', 'web-alb'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toBe('Error: "diagnos" is not an asg-doctor command. Did you mean "asg-doctor diagnose"?')
+  })
+
+  it('shell completion for bash', () => {
+    const r = run(['autocomplete', 'bash'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('asg-doctor')
+  })
+})
+
 describe('policy', () => {
   it('prints a valid IAM policy document', () => {
     const r = run(['policy'])
