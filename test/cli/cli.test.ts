@@ -156,8 +156,10 @@ describe('the conventions of an AWS / oclif CLI', () => {
   it('help and version are commands; --debug is --verbose', () => {
     expect(run(['help', 'diagnose']).stdout).toContain('asg-doctor diagnose [ALB]')
     expect(run(['version']).stdout).toMatch(/^asg-doctor\/\d+\.\d+\.\d+ /)
-    const debug = run(['diagnose', 'web-alb', '--region', 'us-est-1', '--debug'])
+    // --debug sets --verbose: the two clash with --quiet alike.
+    const debug = run(['diagnose', '--snapshot', 'examples/healthy.json', '--debug', '-q'])
     expect(debug.code).toBe(2)
+    expect(debug.stderr.split('\n')[0]).toBe('Error: --verbose=true cannot also be provided when using --quiet.')
     expect(run(['diagnose', '--help']).stdout).toMatch(/Alias:\s+--debug\./)
   })
 
