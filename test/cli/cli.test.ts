@@ -6,9 +6,10 @@ import {describe, expect, it} from 'vitest'
 import {reportSchema} from '../../src/analyze/report-schema.js'
 import {run} from './run.js'
 
+// Each test runs the real binary one or more times: on a loaded machine that is seconds, not vitest's default 5 s.
 const noStackTrace = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
 
-describe('asg-doctor CLI, end to end on the bundled examples', () => {
+describe('asg-doctor CLI, end to end on the bundled examples', {timeout: 60_000}, () => {
   it('--help lists the commands', () => {
     const r = run(['--help'])
     expect(r.code).toBe(0)
@@ -75,7 +76,7 @@ describe('asg-doctor CLI, end to end on the bundled examples', () => {
   })
 })
 
-describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
+describe('bad input: one sentence, a hint, exit 2, never a stack trace', {timeout: 60_000}, () => {
   it('a snapshot file that does not exist', () => {
     const r = run(['diagnose', '--snapshot', 'nope.json'])
     expect(r.code).toBe(2)
@@ -143,7 +144,7 @@ describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
   })
 })
 
-describe('the conventions of an AWS / oclif CLI', () => {
+describe('the conventions of an AWS / oclif CLI', {timeout: 60_000}, () => {
   it('--output json is --json, -o markdown and the old --format name work', () => {
     const viaOutput = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--output', 'json'])
     const viaJson = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--json'])
@@ -176,7 +177,7 @@ describe('the conventions of an AWS / oclif CLI', () => {
   })
 })
 
-describe('policy', () => {
+describe('policy', {timeout: 60_000}, () => {
   it('prints a valid IAM policy document', () => {
     const r = run(['policy'])
     expect(r.code).toBe(0)
