@@ -32,11 +32,12 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       region,
       profile: this.flags.profile,
       endpointUrl: this.flags['endpoint-url'],
+      logger: this.sdkLogger(),
       onEvent: routeToolkitEvents({trace: (l) => this.trace(l), progress: (l) => this.progress(l)}),
     })
     const outcome = await deployStack(
       {props, region, profile: this.flags.profile, endpointUrl, yes: this.flags.yes, bootstrap: this.flags.bootstrap},
-      {io: terminalIo((line) => this.progress(line)), toolkit},
+      {io: terminalIo((line) => this.progress(line), () => this.progressDone()), toolkit},
     )
     if (!this.jsonEnabled()) for (const line of formatOutcome(outcome, props)) this.log(line)
     return outcome

@@ -21,11 +21,12 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
       region,
       profile: this.flags.profile,
       endpointUrl: this.flags['endpoint-url'],
+      logger: this.sdkLogger(),
       onEvent: routeToolkitEvents({trace: (l) => this.trace(l), progress: (l) => this.progress(l)}),
     })
     const result = await destroyStack(
       {props, region, endpointUrl, yes: this.flags.yes},
-      {io: terminalIo((line) => this.progress(line)), toolkit},
+      {io: terminalIo((line) => this.progress(line), () => this.progressDone()), toolkit},
     )
     if (!this.jsonEnabled() && result.status === 'destroyed') this.log(`Stack ${result.stackName} is deleted.`)
     return result

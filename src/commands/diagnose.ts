@@ -1,7 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/base-command.js'
-import {EXIT} from '../lib/errors.js'
+import {EXIT, UserError} from '../lib/errors.js'
 import {endpointOverride} from '../lib/aws.js'
+import {awsFlagTokens} from '../lib/options.js'
+import {raw, shellCommand} from '../lib/shell.js'
 import {SEVERITIES} from '../rules/types.js'
 import type {Report} from '../analyze/engine.js'
 
@@ -43,12 +45,21 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
       helpGroup: 'SSM',
     })(),
     'ssm-timeout': Flags.integer({min: 5, max: 3600, default: 90, summary: 'Seconds to wait, at most, for the instances to answer.', helpGroup: 'SSM'}),
-    format: Flags.option({options: ['text', 'markdown'] as const, default: 'text' as const, summary: 'Report format (--json for JSON).', char: 'o'})(),
+    output: Flags.option({
+      options: ['text', 'json', 'markdown'] as const,
+      char: 'o',
+      aliases: ['format'],
+      summary: 'Report format, as the AWS CLI calls it: text (default), json (the same as --json) or markdown. Alias: --format.',
+      helpGroup: 'OUTPUT',
+    })(),
   }
 
   public async run(): Promise<unknown> {
     const {flags, args} = this
-    if (!args.alb && !flags.snapshot) return this.list()
+    if (args.alb !== undefined && args.alb.trim() === '') {
+      throw new UserError('The load balancer to diagnose is empty.', 'Pass its name, ARN or DNS name, or run `asg-doctor diagnose` with no argument to list them.')
+    }
+    if (args.alb === undefined && !flags.snapshot) return this.list()
 
     const {diagnose} = await import('../diagnose/service.js')
     const endpointUrl = endpointOverride(this.awsOptions())
@@ -74,7 +85,7 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
     )
     process.exitCode = exitCodeFor(result.report)
     if (!this.jsonEnabled()) {
-      if (flags.format === 'markdown') {
+      if (flags.output === 'markdown') {
         const {renderMarkdown} = await import('../render/markdown.js')
         process.stdout.write(renderMarkdown(result.report, {verbose: flags.verbose}))
       } else {
@@ -110,7 +121,8 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
           this.log(`    ${c.dim(lb.dnsName ?? '')}`)
         }
         this.log('')
-        this.log(c.dim(`Diagnose one with: asg-doctor diagnose <name> --region ${region}`))
+        const f = this.awsOptions()
+        this.log(c.dim(`Diagnose one with: ${shellCommand(raw('asg-doctor diagnose'), albs[0].name, ...awsFlagTokens({...f, region}))}`))
       }
     }
     return {region, loadBalancers: albs}

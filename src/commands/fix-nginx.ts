@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/base-command.js'
 import {endpointOverride, regionFromArn, regionFromDnsName} from '../lib/aws.js'
 import {EXIT, UserError} from '../lib/errors.js'
+import {decide} from '../fix/confirm.js'
 
 export default class FixNginx extends BaseCommand<typeof FixNginx> {
   static override summary = 'Install and start nginx on the instances behind an ALB, through SSM, then check the ALB answers.'
@@ -53,6 +54,13 @@ Exit codes: 0 every instance fixed and verified (or --dry-run), 1 any instance s
       import('../ssm/types.js'),
       import('../collect/runner.js'),
     ])
+    // A person can answer when stdin and stderr (where the question goes) are terminals, wherever stdout goes;
+    // --json asks nobody, since its plan is not shown as text.
+    const interactive = !json && Boolean(process.stdin.isTTY && process.stderr.isTTY)
+    // When the question is coming and stdout is redirected, the plan goes to stderr with it: the person answering
+    // must see what they are agreeing to.
+    const asking = decide({yes: flags.yes, dryRun: flags['dry-run'], interactive}) === 'ask'
+    const planOut = asking && !process.stdout.isTTY ? (text: string) => process.stderr.write(text + '\n') : (text: string) => this.log(text)
     const region = flags.region ?? regionOf(args.alb, flags['target-group-arn'])
     const clients = this.awsClients({region})
     // One runner for every AWS call of the fix, the SSM commands included: one count, one log, one way to fail.
@@ -73,7 +81,7 @@ Exit codes: 0 every instance fixed and verified (or --dry-run), 1 any instance s
         verify: flags.verify,
         yes: flags.yes,
         dryRun: flags['dry-run'],
-        interactive: !json && !!process.stdin.isTTY && !!process.stdout.isTTY,
+        interactive,
       },
       {
         clients,
@@ -83,9 +91,13 @@ Exit codes: 0 every instance fixed and verified (or --dry-run), 1 any instance s
         clock: systemClock,
         probe: httpProbe(),
         endpointOverride: endpointOverride(this.awsOptions({region})),
-        ask: askOnTerminal,
+        ask: async (question) => {
+          this.progressDone()
+          return askOnTerminal(question)
+        },
         showPlan: (plan) => {
-          if (!json) this.log(renderPlan(plan, this.chalk, {showScript: flags.verbose}) + '\n')
+          this.progressDone()
+          if (!json) planOut(renderPlan(plan, this.chalk, {showScript: flags.verbose}) + '\n')
         },
         progress: (line) => this.progress(line),
       },

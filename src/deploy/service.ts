@@ -5,6 +5,8 @@
  */
 import type {WebTierProps} from '../../infra/props.js'
 import {UserError} from '../lib/errors.js'
+import {awsFlagTokens} from '../lib/options.js'
+import {raw, shellCommand} from '../lib/shell.js'
 import {confirmOrRefuse} from './confirm.js'
 import type {Confirmer} from './confirm.js'
 import {formatPlan, makePlan} from './plan.js'
@@ -35,6 +37,8 @@ export interface DeployOutcome {
   stack?: DeployedStack
   url?: string
   diagnoseCommand?: string
+  /** The `asg-doctor destroy` that removes this stack, from the same place. */
+  destroyCommand?: string
 }
 
 export async function deployStack(req: DeployRequest, deps: {io: DeployIo; toolkit: StackToolkit}): Promise<DeployOutcome> {
@@ -76,14 +80,15 @@ function bootstrapNeeded(plan: DeployPlan): UserError {
   )
 }
 
-/** The URL to open and the diagnosis to run, from the stack's outputs. */
-export function nextSteps(stack: DeployedStack, req: Pick<DeployRequest, 'region' | 'endpointUrl' | 'profile'>): {url?: string; diagnoseCommand?: string} {
+/** The URL to open, the diagnosis to run and the teardown, from the stack's outputs, with this run's AWS flags. */
+export function nextSteps(stack: DeployedStack, req: Pick<DeployRequest, 'region' | 'endpointUrl' | 'profile'>): {url?: string; diagnoseCommand?: string; destroyCommand: string} {
   const dns = stack.outputs.AlbDnsName
   const target = stack.outputs.AlbName ?? dns
-  const flags = [`--region ${req.region}`, ...(req.profile ? [`--profile ${req.profile}`] : []), ...(req.endpointUrl ? [`--endpoint-url ${req.endpointUrl}`] : [])]
+  const flags = awsFlagTokens(req)
   return {
     ...(dns ? {url: `http://${dns}/`} : {}),
-    ...(target ? {diagnoseCommand: `asg-doctor diagnose ${target} ${flags.join(' ')}`} : {}),
+    ...(target ? {diagnoseCommand: shellCommand(raw('asg-doctor diagnose'), target, ...flags)} : {}),
+    destroyCommand: shellCommand(raw('asg-doctor destroy --stack-name'), stack.stackName, ...flags),
   }
 }
 
@@ -95,7 +100,7 @@ export function formatOutcome(outcome: DeployOutcome, props: Pick<WebTierProps, 
   if (outcome.url) lines.push(`Load balancer: ${props.certificateArn ? outcome.url.replace('http://', 'https://') : outcome.url} (instances need a few minutes to boot and pass health checks)`)
   if (props.scenario !== 'healthy') lines.push(`This is the broken scenario "${props.scenario}": expect errors from the load balancer once the instances are up.`)
   if (outcome.diagnoseCommand) lines.push(`Next: ${outcome.diagnoseCommand}`)
-  lines.push(`Remove it when done: asg-doctor destroy --stack-name ${outcome.stack.stackName}`)
+  lines.push(`Remove it when done: ${outcome.destroyCommand ?? shellCommand(raw('asg-doctor destroy --stack-name'), outcome.stack.stackName)}`)
   return lines
 }
 

@@ -18,6 +18,8 @@ export interface ToolkitOptions {
   profile?: string
   endpointUrl?: string
   onEvent: (event: ToolkitEvent) => void
+  /** Where the SDK's own warnings go (the credential chain's): --verbose only, never straight to the terminal. */
+  logger?: {debug(...a: unknown[]): void; info(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void}
 }
 
 export interface DeployedStack {
@@ -73,7 +75,7 @@ export async function createCdkToolkit(options: ToolkitOptions): Promise<StackTo
     },
     sdkConfig: {
       baseCredentials: lib.BaseCredentials.custom({
-        provider: fromNodeProviderChain({...(options.profile ? {profile: options.profile} : {})}),
+        provider: fromNodeProviderChain({...(options.profile ? {profile: options.profile} : {}), ...(options.logger ? {logger: options.logger} : {})}),
         region: options.region,
       }),
     },

@@ -10,7 +10,7 @@ export type Decision = 'dry-run' | 'apply' | 'ask' | 'refuse'
 export interface DecisionInput {
   yes: boolean
   dryRun: boolean
-  /** stdin and stdout are both terminals, and the output is not --json. */
+  /** stdin and stderr (where the question goes) are terminals, and the output is not --json; stdout may be redirected. */
   interactive: boolean
 }
 

@@ -28,6 +28,14 @@ export interface AwsOptions {
   maxAttempts?: number
   /** HTTP timeouts of every request; defaults in HTTP_TIMEOUTS, or the ASG_DOCTOR_*_TIMEOUT_MS variables. */
   timeouts?: Partial<HttpTimeouts>
+  /** The CLI's hooks into every client it builds (src/lib/base-command.ts). */
+  sdk?: SdkHooks
+}
+
+/** The CLI's hooks: where the SDK's own log lines go, and a function run on each new client. */
+export interface SdkHooks {
+  logger?: {debug(...a: unknown[]): void; info(...a: unknown[]): void; warn(...a: unknown[]): void; error(...a: unknown[]): void}
+  onClient?: (client: {middlewareStack: {add(...a: never[]): void}}) => void
 }
 
 /**
@@ -72,6 +80,7 @@ export interface ClientConfig {
   retryMode: 'adaptive'
   /** Options of the SDK's Node HTTP handler (it builds the handler from them). */
   requestHandler: {connectionTimeout: number; socketTimeout: number; requestTimeout: number; throwOnRequestTimeout: true}
+  logger?: SdkHooks['logger']
 }
 
 export function clientConfig(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): ClientConfig {
@@ -84,6 +93,7 @@ export function clientConfig(options: AwsOptions, env: NodeJS.ProcessEnv = proce
     retryMode: 'adaptive',
     // Without these a request to an endpoint that never answers waits forever (the SDK sets no bound of its own).
     requestHandler: {connectionTimeout: t.connectionTimeoutMs, socketTimeout: t.socketTimeoutMs, requestTimeout: t.requestTimeoutMs, throwOnRequestTimeout: true},
+    ...(options.sdk?.logger ? {logger: options.sdk.logger} : {}),
   }
 }
 
@@ -161,7 +171,11 @@ export class AwsClients {
   }
 
   private get<T>(key: ServiceKey, make: (config: ClientConfig) => T): T {
-    if (!this.cache.has(key)) this.cache.set(key, make(clientConfig(this.options)))
+    if (!this.cache.has(key)) {
+      const client = make(clientConfig(this.options))
+      this.options.sdk?.onClient?.(client as Parameters<NonNullable<SdkHooks['onClient']>>[0])
+      this.cache.set(key, client)
+    }
     return this.cache.get(key) as T
   }
 

@@ -6,9 +6,12 @@ import {Command, Flags, Errors} from '@oclif/core'
 import type {Interfaces} from '@oclif/core'
 import {Chalk} from 'chalk'
 import type {ChalkInstance} from 'chalk'
-import {AwsClients} from './aws.js'
-import type {AwsOptions} from './aws.js'
+import {AwsClients, endpointOverride} from './aws.js'
+import type {AwsOptions, SdkHooks} from './aws.js'
 import {EXIT, NO_CREDENTIALS, UserError, describeAwsFailure, noCredentials} from './errors.js'
+import {checkEndpointUrl, checkProfile, checkRegion} from './options.js'
+import {Progress} from './progress.js'
+import {distance as levenshtein} from 'fastest-levenshtein'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -36,7 +39,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }),
     verbose: Flags.boolean({
       char: 'v',
-      summary: 'Explain what the tool does as it goes (AWS calls, timings), on stderr.',
+      aliases: ['debug'],
+      summary: 'Explain what the tool does as it goes (AWS calls, timings, the SDK\'s own warnings), on stderr. Alias: --debug.',
       helpGroup: 'OUTPUT',
     }),
     quiet: Flags.boolean({
@@ -45,11 +49,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       helpGroup: 'OUTPUT',
       exclusive: ['verbose'],
     }),
+    output: Flags.option({
+      options: ['text', 'json'] as const,
+      char: 'o',
+      summary: 'Output format, as the AWS CLI calls it: text, or json (the same as --json).',
+      helpGroup: 'OUTPUT',
+    })(),
   }
 
   protected flags!: BaseFlags<T>
   protected args!: Interfaces.InferredArgs<T['args']>
   protected chalk!: ChalkInstance
+  private progressView?: Progress
+  private credentialsNoted = false
+
+  /** --json, or --output json (also before the flags are parsed, for errors in parsing them). */
+  public override jsonEnabled(): boolean {
+    if (super.jsonEnabled()) return true
+    const output = (this.flags as {output?: string} | undefined)?.output
+    if (output) return output === 'json'
+    return outputJsonInArgv(this.argv)
+  }
 
   public override async init(): Promise<void> {
     await super.init()
@@ -63,6 +83,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as BaseFlags<T>
     this.args = args as Interfaces.InferredArgs<T['args']>
     this.chalk = new Chalk({level: this.colorLevel()})
+    const f = this.flags as {region?: string; 'endpoint-url'?: string}
+    if (f['endpoint-url'] !== undefined) f['endpoint-url'] = checkEndpointUrl(f['endpoint-url'])
+    // Any region string works against an emulator; against AWS an unknown one only fails later, as a DNS error.
+    if (f.region !== undefined && !f['endpoint-url']) f.region = checkRegion(f.region)
+  }
+
+  public override async finally(error: Error | undefined): Promise<unknown> {
+    this.progressView?.finish()
+    return super.finally(error)
+  }
+
+  public override log(message = '', ...args: unknown[]): void {
+    this.progressView?.finish()
+    super.log(message, ...args)
   }
 
   private colorLevel(): 0 | 1 | 2 | 3 {
@@ -73,31 +107,79 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return 2
   }
 
+  /**
+   * --region, --profile and --endpoint-url, with the environment's AWS_REGION and AWS_ENDPOINT_URL checked as the
+   * flags are, and the CLI's hooks into the SDK: its log lines only under --verbose (never its multi-line warnings
+   * on the user's terminal), and an answer that is not AWS's named as such. HTTP time limits are src/lib/aws.ts's
+   * (ASG_DOCTOR_*_TIMEOUT_MS).
+   */
   protected awsOptions(overrides: Partial<AwsOptions> = {}): AwsOptions {
     const f = this.flags as {region?: string; profile?: string; 'endpoint-url'?: string}
-    return {
+    const options: AwsOptions = {
       region: overrides.region ?? f.region,
       profile: f.profile,
       endpointUrl: f['endpoint-url'],
+      sdk: this.sdkHooks(),
     }
+    checkAwsEnvironment(options)
+    this.noteCredentials(options)
+    return options
   }
 
   protected awsClients(overrides: Partial<AwsOptions> = {}): AwsClients {
     return new AwsClients(this.awsOptions(overrides))
   }
 
-  /** Progress and explanations go to stderr, so that stdout stays clean for --json and pipes. */
-  protected progress(message: string): void {
-    const f = this.flags as {quiet?: boolean; json?: boolean}
-    if (f.quiet || f.json) return
-    process.stderr.write(this.chalk.dim(message) + '\n')
+  /** Where the SDK's own log lines go: the trace under --verbose, nowhere otherwise. */
+  protected sdkLogger(): NonNullable<SdkHooks['logger']> {
+    const verbose = Boolean((this.flags as {verbose?: boolean} | undefined)?.verbose)
+    const say = (level: string) => (...parts: unknown[]) => {
+      if (verbose) this.trace(`AWS SDK ${level}: ${parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ').replace(/\s*\n\s*/g, ' ').trim()}`)
+    }
+    return {debug: () => {}, info: () => {}, warn: say('warning'), error: say('error')}
   }
 
-  /** A status line that the next one replaces, on a terminal only (an empty line clears it). */
+  private sdkHooks(): SdkHooks {
+    return {
+      logger: this.sdkLogger(),
+      onClient: (client) => addNotAwsGuard(client),
+    }
+  }
+
+  /**
+   * Says once, in our words, which credentials a run uses when two sources compete: a profile wins over
+   * AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment (the SDK's rule, which it otherwise shouts about).
+   */
+  private noteCredentials(options: AwsOptions): void {
+    if (this.credentialsNoted) return
+    this.credentialsNoted = true
+    if (options.profile && process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY) {
+      this.progress(`Using the credentials of profile ${options.profile}; AWS_ACCESS_KEY_ID in the environment is ignored.`)
+    }
+  }
+
+  /** Progress and explanations go to stderr, so that stdout stays clean for --json and pipes. */
+  protected progress(message: string): void {
+    this.progressBar().line(clip(message))
+  }
+
+  /** Detail of the step under way (a spinner's suffix on a terminal, nothing otherwise); '' clears it. */
   protected status(line: string): void {
-    const f = this.flags as {quiet?: boolean; json?: boolean}
-    if (f.quiet || f.json || !process.stderr.isTTY) return
-    process.stderr.write(`\r\u001b[K${line ? this.chalk.dim(line) : ''}`)
+    this.progressBar().status(line)
+  }
+
+  /** Ends the step under way (before a question or the report). */
+  protected progressDone(): void {
+    this.progressView?.finish()
+  }
+
+  private progressBar(): Progress {
+    if (!this.progressView) {
+      const f = (this.flags ?? {}) as {quiet?: boolean}
+      const chalk = this.chalk ?? new Chalk({level: 0})
+      this.progressView = new Progress({enabled: !f.quiet && !this.jsonEnabled(), interactive: Boolean(process.stderr.isTTY), dim: (t) => chalk.dim(t)})
+    }
+    return this.progressView
   }
 
   protected trace(message: string): void {
@@ -106,18 +188,25 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     // oclif's own exits (this.exit(), --help, --version) pass through untouched.
+    this.progressView?.finish()
     if (err instanceof Errors.ExitError) throw err
-    let userError = toUserError(err)
-    const profile = (this.flags as {profile?: string} | undefined)?.profile
-    if (userError?.message === NO_CREDENTIALS && profile) userError = noCredentials(profile)
-    const json = process.argv.includes('--json')
+    let userError = toUserError(err, this.ctor)
+    const profile = (this.flags as {profile?: string} | undefined)?.profile ?? process.env.AWS_PROFILE
+    if (profile && (userError?.message === NO_CREDENTIALS || /^No AWS region is set/.test(userError?.message ?? ''))) {
+      // The usual reason for both: the profile does not exist. Say that, with the profiles that do.
+      userError = await checkProfile(profile).then(
+        () => (userError?.message === NO_CREDENTIALS ? noCredentials(profile) : userError),
+        (error: unknown) => (error instanceof UserError ? error : userError),
+      )
+    }
+    const json = this.jsonEnabled()
     if (userError) {
       if (json) {
-        this.logJson({error: {kind: 'user', message: userError.message, ...(userError.hint ? {hint: userError.hint} : {})}})
+        this.logJson({error: {kind: 'user', message: clip(userError.message), ...(userError.hint ? {hint: clip(userError.hint)} : {})}})
       } else {
         const c = this.chalk ?? new Chalk({level: 0})
-        process.stderr.write(`${c.red('Error:')} ${userError.message}\n`)
-        if (userError.hint) process.stderr.write(`${c.dim('Hint:')} ${userError.hint}\n`)
+        process.stderr.write(`${c.red('Error:')} ${clip(userError.message)}\n`)
+        if (userError.hint) process.stderr.write(`${c.dim('Hint:')} ${clip(userError.hint)}\n`)
       }
       this.exit(EXIT.user)
     }
@@ -132,13 +221,92 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 }
 
+/** `--output json`, `--output=json`, `-o json` or `-ojson` among the arguments, before `--`. */
+export function outputJsonInArgv(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--')
+  const args = end === -1 ? argv : argv.slice(0, end)
+  return args.some((a, i) => a === '--output=json' || a === '-ojson' || ((a === '--output' || a === '-o') && args[i + 1] === 'json'))
+}
+
+/** AWS_REGION / AWS_DEFAULT_REGION and the endpoint variables are user input too, checked as the flags are. */
+function checkAwsEnvironment(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of Object.keys(env).filter((k) => k === 'AWS_ENDPOINT_URL' || k.startsWith('AWS_ENDPOINT_URL_'))) {
+    if (env[name]) checkEndpointUrl(env[name] as string, name)
+  }
+  if (options.region || endpointOverride(options, env)) return
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+    if (env[name]) {
+      checkRegion(env[name] as string, name)
+      return
+    }
+  }
+}
+
+/**
+ * An answer that is not AWS's (an HTML page from a proxy, a captive portal or an emulator without the API) fails
+ * the call with one clear error, instead of an XML parser's complaint, or worse, an empty result parsed from the
+ * page. moto labels its real answers text/html too, so the body is what tells.
+ */
+function addNotAwsGuard(client: Parameters<NonNullable<SdkHooks['onClient']>>[0]): void {
+  type Next = (args: unknown) => Promise<{response: {statusCode?: number; headers?: Record<string, string>; body?: unknown}}>
+  const guard = (next: Next) => async (args: unknown) => {
+    const out = await next(args)
+    const res = out.response
+    const type = res?.headers?.['content-type'] ?? ''
+    if (!/text\/html/i.test(type) || !res.body || typeof (res.body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return out
+    const chunks: Buffer[] = []
+    for await (const chunk of res.body as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(chunk))
+    const body = Buffer.concat(chunks)
+    if (/^\s*<(!doctype\s+html|html[\s>])/i.test(body.subarray(0, 512).toString('utf8'))) {
+      throw Object.assign(new Error(`an HTML page (HTTP ${res.statusCode ?? '?'})`), {name: 'NotAnAwsResponse', $response: {statusCode: res.statusCode, headers: res.headers}})
+    }
+    const {Readable} = await import('node:stream')
+    res.body = Readable.from([body])
+    return out
+  }
+  ;(client.middlewareStack.add as unknown as (m: unknown, o: unknown) => void)(guard, {step: 'deserialize', priority: 'low', name: 'asgDoctorNotAwsGuard'})
+}
+
 /** Flag parsing errors and AWS failures the command could not absorb are the user's to fix. */
-function toUserError(err: Error): UserError | undefined {
+function toUserError(err: Error, command?: {flags?: Record<string, unknown>; baseFlags?: Record<string, unknown>}): UserError | undefined {
   if (err instanceof UserError) return err
   const name = err.constructor?.name ?? ''
-  if (/(Flag|Arg|Parse|Validation|FailedFlagValidation|Required|Unexpected|Nonexistent)Error$/.test(name) || (err as {parse?: unknown}).parse) {
-    const first = err.message.split('\n').find((l) => l.trim() !== '') ?? err.message
-    return new UserError(first.trim(), 'See --help for usage.')
+  if (/(Flag|Arg|Parse|Validation|FailedFlagValidation|Required|Unexpected|Nonexistent)Error$/.test(name) || (err as {parse?: unknown}).parse || /^Parsing --/.test(err.message)) {
+    const first = parseErrorSentence(err.message)
+    const unknown = /^Nonexistent flags?: (--?[\w-]+)/.exec(first)?.[1]
+    const known = Object.keys({...command?.baseFlags, ...command?.flags, json: true})
+    const near = unknown ? closestFlag(unknown, known) : undefined
+    return new UserError(clip(first), near ? `Did you mean --${near}? See --help for usage.` : 'See --help for usage.')
   }
   return describeAwsFailure('an AWS call', err)
+}
+
+/** The flag closest to a mistyped one, when it is close enough to be what was meant. */
+export function closestFlag(typed: string, known: readonly string[]): string | undefined {
+  const word = typed.replace(/^-+/, '').replace(/=.*$/, '')
+  let best: {name: string; d: number} | undefined
+  for (const name of known) {
+    const d = levenshtein(word, name)
+    if (!best || d < best.d) best = {name, d}
+  }
+  return best && best.d <= Math.max(1, Math.floor(word.length / 3)) ? best.name : undefined
+}
+
+/**
+ * oclif's parse errors as one sentence: without "The following error occurred:" and "See more help with --help",
+ * and "Parsing --flag\n\tExpected ..." as "--flag: expected ...".
+ */
+export function parseErrorSentence(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^The following errors? occurred:?$/i.test(l) && !/^See more help with --help$/i.test(l))
+  let text = lines.join(' ').replace(/^Parsing (--[\w-]+)\s*(\w)/, (_m, flag: string, c: string) => `${flag}: ${c.toLowerCase()}`)
+  if (text && !/[.?!]$/.test(text)) text += '.'
+  return text || message.trim()
+}
+
+/** Keeps one sentence readable when the input in it was 5,000 characters long: long words are cut short. */
+export function clip(text: string): string {
+  return text.replace(/\S{201,}/g, (word) => `${word.slice(0, 60)}… (${word.length} characters)`)
 }

@@ -111,9 +111,50 @@ export function describeAwsFailure(api: string, error: unknown): UserError | und
     return new AwsCallError(api, code, `${api} was denied (${code}): the credentials lack the IAM permission ${api}.`, 'Run `asg-doctor policy` for the least-privilege policy the tool needs.')
   }
   const e = error as AwsErrorLike
-  if (/ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(raw) || /ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(code)) {
-    return new AwsCallError(api, code, `${api} failed: ${code}: ${raw}`, 'The AWS endpoint could not be reached: check the network or proxy settings (HTTPS_PROXY), and --endpoint-url / AWS_ENDPOINT_URL if you set one.')
+  const notAws = notAwsResponse(error)
+  if (notAws) {
+    return new AwsCallError(api, 'NotAnAwsResponse', `${api} failed: the endpoint answered with ${notAws}, not an AWS response.`, ENDPOINT_HINT)
   }
-  if (e?.$metadata) return new AwsCallError(api, code, `${api} failed: ${code}: ${raw}`)
+  const network = networkFailure(error)
+  if (network) return new AwsCallError(api, network.code, `${api} failed: ${network.what}.`, ENDPOINT_HINT)
+  if (e?.$metadata) return new AwsCallError(api, code, `${api} failed: ${code}: ${firstLine(raw)}`)
+  return undefined
+}
+
+const ENDPOINT_HINT = 'Check the network or proxy settings (HTTPS_PROXY), and --endpoint-url / AWS_ENDPOINT_URL if you set one.'
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim() !== '') ?? text).trim()
+}
+
+interface HttpFailure {
+  $response?: {statusCode?: number; headers?: Record<string, string>}
+  $metadata?: {httpStatusCode?: number}
+}
+
+/**
+ * What answered instead of AWS, when the response was not AWS's: an HTML page from a proxy, a captive portal or an
+ * emulator without the API, or a body the SDK could not parse. Undefined for a real AWS error.
+ */
+export function notAwsResponse(error: unknown): string | undefined {
+  const e = error as HttpFailure & Error
+  if (e?.name === 'NotAnAwsResponse') return e.message
+  const status = e?.$response?.statusCode ?? e?.$metadata?.httpStatusCode
+  const type = e?.$response?.headers?.['content-type'] ?? e?.$response?.headers?.['Content-Type'] ?? ''
+  const at = status ? ` (HTTP ${status})` : ''
+  if (/text\/html/i.test(type)) return `an HTML page${at}`
+  if (/Deserialization error|XML parse error|is not valid JSON|Unexpected token/i.test(e?.message ?? '')) return `a body that is not AWS's XML or JSON${at}`
+  return undefined
+}
+
+/** The network failure behind an error, told in words: refused, timed out, unknown host, reset. */
+export function networkFailure(error: unknown): {code: string; what: string} | undefined {
+  const e = error as {code?: string; name?: string; message?: string; address?: string; port?: number; hostname?: string}
+  const text = `${e?.code ?? ''} ${e?.name ?? ''} ${e?.message ?? ''}`
+  const where = e?.address ? ` at ${e.address}${e.port ? `:${e.port}` : ''}` : e?.hostname ? ` at ${e.hostname}` : ''
+  if (/ECONNREFUSED/.test(text)) return {code: 'ECONNREFUSED', what: `the endpoint${where} refused the connection (nothing listens there)`}
+  if (/ENOTFOUND|EAI_AGAIN/.test(text)) return {code: 'ENOTFOUND', what: `the endpoint's host name${where} could not be resolved`}
+  if (/TimeoutError|ETIMEDOUT|timed out|exceeded the configured/i.test(text)) return {code: 'ETIMEDOUT', what: `the endpoint${where} did not answer in time`}
+  if (/ECONNRESET|EPIPE|socket hang up/i.test(text)) return {code: 'ECONNRESET', what: `the endpoint${where} closed the connection without an answer`}
   return undefined
 }

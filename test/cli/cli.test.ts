@@ -6,9 +6,10 @@ import {describe, expect, it} from 'vitest'
 import {reportSchema} from '../../src/analyze/report-schema.js'
 import {run} from './run.js'
 
+// Each test runs the real binary one or more times: on a loaded machine that is seconds, not vitest's default 5 s.
 const noStackTrace = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
 
-describe('asg-doctor CLI, end to end on the bundled examples', () => {
+describe('asg-doctor CLI, end to end on the bundled examples', {timeout: 60_000}, () => {
   it('--help lists the commands', () => {
     const r = run(['--help'])
     expect(r.code).toBe(0)
@@ -75,7 +76,7 @@ describe('asg-doctor CLI, end to end on the bundled examples', () => {
   })
 })
 
-describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
+describe('bad input: one sentence, a hint, exit 2, never a stack trace', {timeout: 60_000}, () => {
   it('a snapshot file that does not exist', () => {
     const r = run(['diagnose', '--snapshot', 'nope.json'])
     expect(r.code).toBe(2)
@@ -128,10 +129,12 @@ describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
     noStackTrace(r.stderr)
   })
 
-  it('no credentials for the named profile', () => {
+  it('a profile that does not exist, with no config files at all', () => {
     const r = run(['diagnose', 'web-alb', '--region', 'us-east-1', '--profile', 'nosuch'], {AWS_ENDPOINT_URL: 'http://127.0.0.1:9'})
     expect(r.code).toBe(2)
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('Error:'))).toEqual(['Error: No AWS credentials were found for profile "nosuch".'])
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error:'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/^Error: The AWS profile "nosuch" does not exist: there is no .*no-config or .*no-credentials\.$/)
   })
 
   it('errors as JSON with --json', () => {
@@ -141,7 +144,40 @@ describe('bad input: one sentence, a hint, exit 2, never a stack trace', () => {
   })
 })
 
-describe('policy', () => {
+describe('the conventions of an AWS / oclif CLI', {timeout: 60_000}, () => {
+  it('--output json is --json, -o markdown and the old --format name work', () => {
+    const viaOutput = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--output', 'json'])
+    const viaJson = run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '--json'])
+    expect(viaOutput.code).toBe(1)
+    expect(JSON.parse(viaOutput.stdout)).toEqual(JSON.parse(viaJson.stdout))
+    expect(run(['diagnose', '--snapshot', 'examples/nginx-missing.json', '-o', 'markdown']).stdout.split('\n')[0]).toBe('# asg-doctor: web-alb (us-east-1)')
+    expect(run(['policy', '-o', 'json']).stdout).toBe(run(['policy', '--json']).stdout)
+  })
+
+  it('help and version are commands; --debug is --verbose', () => {
+    expect(run(['help', 'diagnose']).stdout).toContain('asg-doctor diagnose [ALB]')
+    expect(run(['version']).stdout).toMatch(/^asg-doctor\/\d+\.\d+\.\d+ /)
+    // --debug sets --verbose: the two clash with --quiet alike.
+    const debug = run(['diagnose', '--snapshot', 'examples/healthy.json', '--debug', '-q'])
+    expect(debug.code).toBe(2)
+    expect(debug.stderr.split('\n')[0]).toBe('Error: --verbose=true cannot also be provided when using --quiet.')
+    expect(run(['diagnose', '--help']).stdout).toMatch(/Alias:\s+--debug\./)
+  })
+
+  it('a mistyped command: one sentence with the closest command, exit 2', () => {
+    const r = run(['diagnos', 'web-alb'])
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n')[0]).toBe('Error: "diagnos" is not an asg-doctor command. Did you mean "asg-doctor diagnose"?')
+  })
+
+  it('shell completion for bash', () => {
+    const r = run(['autocomplete', 'bash'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('asg-doctor')
+  })
+})
+
+describe('policy', {timeout: 60_000}, () => {
   it('prints a valid IAM policy document', () => {
     const r = run(['policy'])
     expect(r.code).toBe(0)

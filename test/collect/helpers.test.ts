@@ -128,7 +128,7 @@ describe('CallRunner: one runner, three ways to fail', () => {
       return Promise.resolve({})
     }
     expect(await r.call('iam:GetPolicy', 'arn1', later)).toBeUndefined()
-    await expect(r.must('iam:GetRole', 'r', later)).rejects.toThrow('iam:GetRole failed: TimeoutError: socket timed out')
+    await expect(r.must('iam:GetRole', 'r', later)).rejects.toThrow('iam:GetRole failed: the endpoint did not answer in time.')
     expect(sent).toBe(0)
     expect(await r.call('ec2:DescribeVpcs', undefined, later)).toEqual({})
     expect(sent).toBe(1)

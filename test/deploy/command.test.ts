@@ -78,4 +78,25 @@ describe('routeToolkitEvents', () => {
     expect(trace).toEqual(['Outputs: ...', 'details'])
     expect(progress).toEqual(['creating'])
   })
+
+  it('keeps toolkit-lib\'s repeats of what the command says itself off the progress, and each line once', async () => {
+    const {routeToolkitEvents} = await import('../../src/deploy/command.js')
+    const trace: string[] = []
+    const progress: string[] = []
+    const route = routeToolkitEvents({trace: (l) => trace.push(l), progress: (l) => progress.push(l)})
+    // As toolkit-lib 1.40 sends them during a deployment (codes and texts seen against moto).
+    route({level: 'info', code: 'CDK_TOOLKIT_I1000', message: '  Synthesis time: 0.08s'})
+    route({level: 'info', code: 'CDK_TOOLKIT_I5100', message: 'web: deploying... [1/1]'})
+    route({level: 'info', message: 'web: creating stack...'})
+    route({level: 'info', code: 'CDK_TOOLKIT_I5501', message: 'Deploying web'})
+    route({level: 'info', code: 'CDK_TOOLKIT_I5502', message: 'web | 0 | 9:47:30 PM | CREATE_IN_PROGRESS | AWS::CloudFormation::Stack | web User Initiated'})
+    route({level: 'info', code: 'CDK_TOOLKIT_I5502', message: 'web | 0 | 9:47:30 PM | CREATE_IN_PROGRESS | AWS::CloudFormation::Stack | web User Initiated'})
+    route({level: 'info', code: 'CDK_TOOLKIT_I5503', message: 'Completed web'})
+    route({level: 'info', code: 'CDK_TOOLKIT_I5000', message: '  Deployment time: 0.56s'})
+    route({level: 'info', code: 'CDK_TOOLKIT_I5901', message: 'Outputs:\nweb.AlbName = web-alb'})
+    route({level: 'info', code: 'CDK_TOOLKIT_I5001', message: '  Total time: 0.64s'})
+    route({level: 'warn', code: 'CDK_TOOLKIT_W0000', message: 'something to know'})
+    expect(progress).toEqual(['web | 0 | 9:47:30 PM | CREATE_IN_PROGRESS | AWS::CloudFormation::Stack | web User Initiated', 'something to know'])
+    expect(trace).toContain('Outputs:\nweb.AlbName = web-alb')
+  })
 })

@@ -120,8 +120,15 @@ describe('deployStack', () => {
 describe('nextSteps and formatOutcome', () => {
   const stack = {stackName: 'web', outputs: OUTPUTS}
 
-  it('carries --profile and --endpoint-url into the diagnose command', () => {
-    expect(nextSteps(stack, {region: 'us-east-1', profile: 'lab', endpointUrl: 'http://127.0.0.1:5000'}).diagnoseCommand).toBe('asg-doctor diagnose web-Alb --region us-east-1 --profile lab --endpoint-url http://127.0.0.1:5000')
+  it('carries --region, --profile and --endpoint-url into the diagnose and destroy commands', () => {
+    const steps = nextSteps(stack, {region: 'us-east-1', profile: 'lab', endpointUrl: 'http://127.0.0.1:5000'})
+    expect(steps.diagnoseCommand).toBe('asg-doctor diagnose web-Alb --region us-east-1 --profile lab --endpoint-url http://127.0.0.1:5000')
+    expect(steps.destroyCommand).toBe('asg-doctor destroy --stack-name web --region us-east-1 --profile lab --endpoint-url http://127.0.0.1:5000')
+  })
+
+  it('quotes a profile or endpoint the shell would otherwise split or expand', () => {
+    const steps = nextSteps(stack, {region: 'us-east-1', profile: 'my lab', endpointUrl: 'http://127.0.0.1:5000/?a=1&b=$x'})
+    expect(steps.destroyCommand).toBe("asg-doctor destroy --stack-name web --region us-east-1 --profile 'my lab' --endpoint-url 'http://127.0.0.1:5000/?a=1&b=$x'")
   })
 
   it('ends with the URL, the diagnose command and how to remove the stack; warns for a broken scenario', () => {
@@ -131,7 +138,7 @@ describe('nextSteps and formatOutcome', () => {
     expect(lines).toContain(`  AlbDnsName: ${OUTPUTS.AlbDnsName}`)
     expect(lines).toContain(`Load balancer: http://${OUTPUTS.AlbDnsName}/ (instances need a few minutes to boot and pass health checks)`)
     expect(lines).toContain('This is the broken scenario "nginx-missing": expect errors from the load balancer once the instances are up.')
-    expect(lines.slice(-2)).toEqual(['Next: asg-doctor diagnose web-Alb --region eu-west-1', 'Remove it when done: asg-doctor destroy --stack-name web'])
+    expect(lines.slice(-2)).toEqual(['Next: asg-doctor diagnose web-Alb --region eu-west-1', 'Remove it when done: asg-doctor destroy --stack-name web --region eu-west-1'])
     expect(formatOutcome(outcome, {scenario: 'healthy', certificateArn: 'arn:aws:acm:eu-west-1:1:certificate/x'}).find((l) => l.startsWith('Load balancer:'))).toContain('https://')
   })
 })

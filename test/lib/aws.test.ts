@@ -98,8 +98,8 @@ describe('AWS failures as user errors', () => {
 
   it('says how to check the way to the endpoint when a connection fails', () => {
     const e = describeAwsFailure('elasticloadbalancing:DescribeLoadBalancers', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {code: 'ECONNREFUSED'}))
-    expect(e?.message).toBe('elasticloadbalancing:DescribeLoadBalancers failed: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9')
-    expect(e?.hint).toMatch(/could not be reached.*--endpoint-url/)
+    expect(e?.message).toBe('elasticloadbalancing:DescribeLoadBalancers failed: the endpoint refused the connection (nothing listens there).')
+    expect(e?.hint).toMatch(/network or proxy.*--endpoint-url/)
   })
 
   it('names the profile when it has no credentials', () => {

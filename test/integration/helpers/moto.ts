@@ -4,7 +4,29 @@
  */
 import {spawn} from 'node:child_process'
 import type {ChildProcess} from 'node:child_process'
+import {accessSync, constants} from 'node:fs'
 import {createServer} from 'node:net'
+import {delimiter, join, resolve} from 'node:path'
+
+const executable = (file: string) => {
+  try {
+    accessSync(file, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * moto_server from PATH, else from the project's .venv-test/ (made by scripts/test-tools.mjs, which `npm test`
+ * runs first); a clear error when neither has it.
+ */
+export function motoServerBinary(path = process.env.PATH ?? '', root = resolve(import.meta.dirname, '../../..')): string {
+  if (path.split(delimiter).some((dir) => dir && executable(join(dir, 'moto_server')))) return 'moto_server'
+  const venv = join(root, '.venv-test', 'bin', 'moto_server')
+  if (executable(venv)) return venv
+  throw new Error('moto_server is not on PATH and .venv-test/ has none: run `npm test`, or `node scripts/test-tools.mjs` once, to set it up.')
+}
 
 export interface Moto {
   port: number
@@ -86,7 +108,7 @@ export async function startMoto(options: number | MotoOptions = {}): Promise<Mot
   const {timeoutMs = 30_000, iamManagedPolicies = false} = typeof options === 'number' ? {timeoutMs: options} : options
   const port = await freePort()
   const endpoint = `http://127.0.0.1:${port}`
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(motoServerBinary(), ['-H', '127.0.0.1', '-p', String(port)], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {...motoEnv(endpoint), ...(iamManagedPolicies ? {MOTO_IAM_LOAD_MANAGED_POLICIES: 'true'} : {})},
