@@ -4,6 +4,7 @@
  * SSM. The AMI may have one baked in, which the snapshot cannot show: `likely` at best, and only when the targets'
  * health (connection refused or timed out) agrees; a healthy target of the group refutes it.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, FindingRef, Rule} from '../types.js'
 import {decodeUserData, encodeUserData, mergeUserData, userDataText} from '../../lib/user-data.js'
@@ -31,15 +32,15 @@ function newUserData(text: string, lines: string[]): string | undefined {
 }
 
 function fixCommands(ctx: AnalysisContext, g: Group, t: GroupTemplate, userData: string | undefined): string[] {
-  const ref = t.id ? `--launch-template-id ${t.id}` : `--launch-template-name ${t.name}`
-  const name = g.AutoScalingGroupName
+  const ref = t.id ? ['--launch-template-id', t.id] : ['--launch-template-name', t.name ?? '']
+  const name = g.AutoScalingGroupName ?? ''
   return [
     ...(userData
-      ? [`aws ec2 create-launch-template-version ${ref} --source-version ${t.version?.VersionNumber} --launch-template-data '${JSON.stringify({UserData: userData})}' ${ctx.regionFlag}`]
+      ? [cmd`aws ec2 create-launch-template-version ${ref} --source-version ${t.version?.VersionNumber} --launch-template-data ${JSON.stringify({UserData: userData})} ${ctx.regionFlag}`]
       : []),
-    ...(/^\d+$/.test(t.requested) ? [`aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${name} --launch-template ${t.id ? `LaunchTemplateId=${t.id}` : `LaunchTemplateName=${t.name}`},Version='$Latest' ${ctx.regionFlag}`] : []),
-    `aws autoscaling start-instance-refresh --auto-scaling-group-name ${name} ${ctx.regionFlag}`,
-    `asg-doctor fix-nginx ${ctx.lb.LoadBalancerName} ${ctx.regionFlag}`,
+    ...(/^\d+$/.test(t.requested) ? [cmd`aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${name} --launch-template ${`${t.id ? `LaunchTemplateId=${t.id}` : `LaunchTemplateName=${t.name}`},Version=$Latest`} ${ctx.regionFlag}`] : []),
+    cmd`aws autoscaling start-instance-refresh --auto-scaling-group-name ${name} ${ctx.regionFlag}`,
+    cmd`asg-doctor fix-nginx ${ctx.lb.LoadBalancerName ?? ''} ${ctx.regionFlag}`,
   ]
 }
 

@@ -2,6 +2,7 @@
  * Helpers shared by the on-instance rules: they read the snapshot's `onInstance` section (the diagnostic script's
  * parsed output per instance and probe). Pure, no I/O.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
 import type {DiagnosticResult, OnInstanceProbe, OnInstanceRun} from '../../snapshot/on-instance-types.js'
@@ -117,15 +118,13 @@ export function asSudo(steps: string[]): string {
 
 /** The same steps for many instances at once, through SSM (which runs them as root). */
 export function sendCommand(ctx: AnalysisContext, instanceIds: string[], steps: string[]): string {
-  // The JSON goes inside single quotes for the shell: a quote in a step closes, escapes and reopens them.
-  const json = JSON.stringify({commands: steps}).replace(/'/g, `'\\''`)
-  return `aws ssm send-command --document-name AWS-RunShellScript --instance-ids ${instanceIds.join(' ')} --parameters '${json}' ${ctx.regionFlag}`
+  return cmd`aws ssm send-command --document-name AWS-RunShellScript --instance-ids ${instanceIds} --parameters ${JSON.stringify({commands: steps})} ${ctx.regionFlag}`
 }
 
 /** `asg-doctor fix-nginx` for the whole fleet, and `--persist` for the launch template. */
 export function fleetFix(ctx: AnalysisContext): string[] {
   const alb = ctx.lb.LoadBalancerName ?? shortName(ctx.lb.LoadBalancerArn)
-  return [`asg-doctor fix-nginx ${alb} ${ctx.regionFlag}`, `asg-doctor fix-nginx ${alb} --persist ${ctx.regionFlag}`]
+  return [cmd`asg-doctor fix-nginx ${alb} ${ctx.regionFlag}`, cmd`asg-doctor fix-nginx ${alb} --persist ${ctx.regionFlag}`]
 }
 
 /** One representative of each distinct OS / package manager, so remediation commands fit every instance. */

@@ -103,7 +103,7 @@ describe('launch-template-no-web-server', () => {
     const [f] = run(launchTemplateNoWebServer, w)
     expect(f.remediation.summary).toContain('apt-get update && apt-get install -y nginx; echo ok > /var/www/html/health')
     expect(f.remediation.commands).toContain(
-      `aws autoscaling update-auto-scaling-group --auto-scaling-group-name web-asg --launch-template LaunchTemplateId=${LT_ID},Version='$Latest' --region us-east-1`,
+      `aws autoscaling update-auto-scaling-group --auto-scaling-group-name web-asg --launch-template 'LaunchTemplateId=${LT_ID},Version=$Latest' --region us-east-1`,
     )
   })
 
