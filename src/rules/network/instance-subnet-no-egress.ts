@@ -1,5 +1,5 @@
 import type {Instance, RouteTable} from '@aws-sdk/client-ec2'
-import {cmd, raw, shq} from '../../lib/shell.js'
+import {cmd, raw} from '../../lib/shell.js'
 import type {Finding, Rule} from '../types.js'
 import type {AnalysisContext, J} from '../../analyze/context.js'
 import {defaultRoute, isBlackhole, routeTarget} from '../../analyze/network.js'
@@ -110,7 +110,7 @@ function remediation(ctx: AnalysisContext, s: Stranded, vpcId: string, hasS3: bo
     )?.SubnetId
     commands.push(
       cmd`aws ec2 allocate-address --domain vpc ${ctx.regionFlag}`,
-      cmd`aws ec2 create-nat-gateway --subnet-id ${publicSubnet ?? raw(`<a public subnet in ${az ? shq(az) : 'the same AZ'}>`)} --allocation-id <AllocationId from allocate-address> ${ctx.regionFlag}`,
+      cmd`aws ec2 create-nat-gateway --subnet-id ${publicSubnet ?? raw('<a-public-subnet-id>')} --allocation-id <AllocationId from allocate-address> ${ctx.regionFlag}`,
       cmd`aws ec2 ${verb} --route-table-id ${rtId} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <NatGatewayId from create-nat-gateway> ${ctx.regionFlag}`,
     )
   }

@@ -3,7 +3,7 @@
  * profile, a profile IAM no longer knows, or a profile without a role: no credentials, so the agent cannot
  * even register.
  */
-import {cmd, jsonArg, raw, shellCommand} from '../../lib/shell.js'
+import {cmd, raw, shellCommand} from '../../lib/shell.js'
 import type {Token} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Remediation, Rule, RuleOutcome} from '../types.js'
@@ -15,11 +15,11 @@ export const id = 'ssm-no-instance-profile'
 export const SUGGESTED_ROLE = 'ssm-instance-role'
 export const SUGGESTED_PROFILE = 'ssm-instance-profile'
 
-const TRUST_EC2 = jsonArg({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: 'ec2.amazonaws.com'}, Action: 'sts:AssumeRole'}]})
+const TRUST_EC2 = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: 'ec2.amazonaws.com'}, Action: 'sts:AssumeRole'}]})
 
 const createRole = [
-  `aws iam create-role --role-name ${SUGGESTED_ROLE} --assume-role-policy-document ${TRUST_EC2}`,
-  `aws iam attach-role-policy --role-name ${SUGGESTED_ROLE} --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+  cmd`aws iam create-role --role-name ${SUGGESTED_ROLE} --assume-role-policy-document ${TRUST_EC2}`,
+  cmd`aws iam attach-role-policy --role-name ${SUGGESTED_ROLE} --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`,
 ]
 
 /** One command over several instances: a shell loop, so a fleet's fix stays one paste. */
@@ -39,8 +39,8 @@ function remediation(ctx: AnalysisContext, instanceIds: string[], arn: string | 
   }
   const createProfile = [
     ...createRole,
-    `aws iam create-instance-profile --instance-profile-name ${SUGGESTED_PROFILE}`,
-    `aws iam add-role-to-instance-profile --instance-profile-name ${SUGGESTED_PROFILE} --role-name ${SUGGESTED_ROLE}`,
+    cmd`aws iam create-instance-profile --instance-profile-name ${SUGGESTED_PROFILE}`,
+    cmd`aws iam add-role-to-instance-profile --instance-profile-name ${SUGGESTED_PROFILE} --role-name ${SUGGESTED_ROLE}`,
   ]
   if (!arn) {
     return {
