@@ -25,6 +25,8 @@ import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import type {Confidence, Finding, FindingRef, Remediation, RuleMeta, Severity} from '../rules/types.js'
 import {catalogue} from '../rules/catalogue/index.js'
 import {freeNaclRuleNumbers} from './network.js'
+import {raw, shellCommand} from '../lib/shell.js'
+import type {Raw} from '../lib/shell.js'
 
 export type J<T> = Jsonify<T>
 
@@ -227,9 +229,12 @@ export class AnalysisContext {
     }
   }
 
-  /** `--region` flag for remediation commands, so they can be pasted as they are. */
-  get regionFlag(): string {
-    return `--region ${this.snapshot.meta.region}`
+  /**
+   * `--region` flag for remediation commands, so they can be pasted as they are; the region is quoted (it comes
+   * from a snapshot file, which anyone can edit). A raw token for `cmd` in src/lib/shell.ts, and its text anywhere else.
+   */
+  get regionFlag(): Raw {
+    return raw(shellCommand('--region', this.snapshot.meta.region))
   }
 }
 

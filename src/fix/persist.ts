@@ -5,6 +5,7 @@
  * Idempotent: when the version the group uses already holds the exact install block, nothing is created, and
  * --refresh starts a refresh only if some instance still runs another version.
  */
+import {cmd} from '../lib/shell.js'
 import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import {autoScalingSdk, ec2Sdk} from '../lib/aws.js'
 import type {AwsClients} from '../lib/aws.js'
@@ -186,7 +187,7 @@ async function startRefresh(name: string, minHealthyPercentage: number, clients:
     return res.InstanceRefreshId!
   } catch (error) {
     if (awsErrorCode(error) === 'InstanceRefreshInProgress' || awsErrorCode(error) === 'InstanceRefreshInProgressFault') {
-      throw new Error(`an instance refresh is already running on ${name}; it uses the launch template as it was when it started: start another when it ends (aws autoscaling describe-instance-refreshes --auto-scaling-group-name ${name})`)
+      throw new Error(`an instance refresh is already running on ${name}; it uses the launch template as it was when it started: start another when it ends (${cmd`aws autoscaling describe-instance-refreshes --auto-scaling-group-name ${name}`})`)
     }
     throw describeAwsFailure('autoscaling:StartInstanceRefresh', error) ?? error
   }

@@ -2,6 +2,7 @@
  * The plan fix-nginx shows before it changes anything: which instances it will fix, which it skips and why, what
  * the script does, and the launch template change of --persist. Pure: built from what was read, no I/O.
  */
+import {describeSteps} from '../lib/nginx-install.js'
 import type {TargetHealthDescription} from '@aws-sdk/client-elastic-load-balancing-v2'
 import type {InstanceFacts, SsmFacts} from './facts.js'
 import type {PersistPlan} from './persist.js'
@@ -82,14 +83,8 @@ export function skipReason(id: string, input: PlanInput): PlanSkip | undefined {
 }
 
 export function describeChanges(input: Pick<PlanInput, 'port' | 'healthCheckPath' | 'indexSource'> & {healthCheckPort?: number}): string[] {
-  const ports = [...new Set([input.port, input.healthCheckPort ?? input.port])].join(' and ')
-  return [
-    'install nginx with dnf, yum or apt-get, unless it is installed',
-    `write /etc/nginx/conf.d/asg-doctor.conf: listen on ${ports} as the default server, answer ${input.healthCheckPath} with 200`,
-    'take default_server off any other server on that port (a copy goes to /var/backups/asg-doctor)',
-    `write the index page /usr/share/nginx/asg-doctor/index.html (${input.indexSource === 'default' ? 'a default page' : `from ${input.indexSource}`})`,
-    'check the configuration with nginx -t (undo the changes if it fails), enable and start nginx, reload it if it ran',
-  ]
+  const ports = [...new Set([input.port, input.healthCheckPort ?? input.port])]
+  return describeSteps(ports, input.healthCheckPath, input.indexSource === 'default' ? 'a default page' : `from ${input.indexSource}`)
 }
 
 /** Does the health check's matcher ("200", "200-299", "200,302") accept the 200 nginx will answer? */

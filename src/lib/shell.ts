@@ -22,8 +22,14 @@ export interface Raw {
   readonly raw: string
 }
 
-/** Marks text of the tool's own making that must not be quoted (a flag, a redirection, a literal JSON we wrote). */
-export const raw = (text: string): Raw => ({raw: text})
+/**
+ * Marks text of the tool's own making that must not be quoted (a flag, a redirection, a literal JSON we wrote).
+ * It prints as its text in a plain template literal too.
+ */
+export const raw = (text: string): Raw => ({raw: text, toString: () => text}) as Raw
+
+/** A JSON argument (`--ip-permissions`, `--launch-template-data`, `--parameters`) as one shell word. */
+export const jsonArg = (value: unknown): string => shq(JSON.stringify(value))
 
 export type Token = string | number | Raw | undefined | false
 
@@ -47,7 +53,10 @@ export function cmd(strings: TemplateStringsArray, ...values: (Token | Token[])[
   let out = strings[0] ?? ''
   values.forEach((v, i) => {
     const piece = Array.isArray(v) ? shellCommand(...v) : shellCommand(v)
-    out += piece + (strings[i + 1] ?? '')
+    const next = strings[i + 1] ?? ''
+    // A dropped token takes one of the spaces around it along; spaces inside quoted values are never touched.
+    if (piece === '' && out.endsWith(' ') && (next.startsWith(' ') || next === '')) out = out.slice(0, -1)
+    out += piece + next
   })
-  return out.replace(/ {2,}/g, ' ').trim()
+  return out.trim()
 }

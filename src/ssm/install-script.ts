@@ -13,22 +13,18 @@
  * only the first 2,500 characters of output through ListCommandInvocations, and the trailer must survive.
  */
 import {UserError} from '../lib/errors.js'
+import {AMAZON_LINUX_2_INSTALL, CONF_PATH, CONFIG_TEST, DEFAULT_INDEX_HTML, NGINX_PACKAGES, SERVICE, WEB_ROOT, nginxConfig, validateHealthCheckPath, validatePort} from '../lib/nginx-install.js'
+
+// The steps themselves (packages, config, service) are defined in src/lib/nginx-install.ts; re-exported here for
+// the script's callers.
+export {CONF_PATH, DEFAULT_INDEX_HTML, WEB_ROOT, nginxConfig, validateHealthCheckPath, validatePort}
 
 /** Begins every copy of the script; persist looks for it in user data to stay idempotent. */
 export const INSTALL_MARKER = '# asg-doctor nginx install'
 /** The last line of the script's output: `changed=a,b`, `unchanged` or `failed=<step> [changed=...]`. */
 export const RESULT_PREFIX = 'asg-doctor-result:'
-export const CONF_PATH = '/etc/nginx/conf.d/asg-doctor.conf'
-export const WEB_ROOT = '/usr/share/nginx/asg-doctor'
 /** SSM parameters and user data (16 KB) are small; an index page is a page, not a site. */
 export const MAX_INDEX_BYTES = 12 * 1024
-
-export const DEFAULT_INDEX_HTML = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>nginx is up</title></head>
-<body><h1>nginx is up</h1><p>Installed by asg-doctor fix-nginx.</p></body>
-</html>
-`
 
 export interface InstallOptions {
   /** The target group's traffic port. */
@@ -41,24 +37,6 @@ export interface InstallOptions {
   indexHtml?: string | Uint8Array
 }
 
-const PATH_RE = /^\/[A-Za-z0-9._~/-]*(\?[A-Za-z0-9._~=&%/-]*)?$/
-
-export function validatePort(port: number, what = 'port'): number {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserError(`The ${what} ${port} is not a TCP port (1-65535).`)
-  return port
-}
-
-/** The health-check path as nginx will match it (no query), after checking it holds only safe characters. */
-export function validateHealthCheckPath(path: string): string {
-  if (!PATH_RE.test(path) || path.length > 1024) {
-    throw new UserError(
-      `The health-check path ${JSON.stringify(path)} is not one asg-doctor can serve safely.`,
-      'It must start with "/" and hold only letters, digits and . _ ~ / - (plus an optional ?query).',
-    )
-  }
-  return path.split('?')[0]
-}
-
 export function indexBytes(indexHtml: string | Uint8Array | undefined): Buffer {
   const bytes = Buffer.from(indexHtml ?? DEFAULT_INDEX_HTML)
   if (bytes.length > MAX_INDEX_BYTES) {
@@ -67,35 +45,18 @@ export function indexBytes(indexHtml: string | Uint8Array | undefined): Buffer {
   return bytes
 }
 
-/** The nginx server block: default_server on each port, so the ALB's `Host: <private IP>` lands here. */
-export function nginxConfig(ports: number[], locationPath: string): string {
-  // `/` and `/index.html` are answered by the index page itself; an exact location would shadow it.
-  const healthLocation =
-    locationPath === '/' || locationPath === '/index.html'
-      ? []
-      : [
-          `    # The ALB health check (Host: the instance's private IP) gets a 200 here.`,
-          `    location = "${locationPath}" {`,
-          '        access_log off;',
-          '        default_type text/plain;',
-          '        return 200 "ok\\n";',
-          '    }',
-        ]
-  return [
-    '# Written by asg-doctor fix-nginx; a re-run rewrites it. Put your own sites in other files.',
-    'server {',
-    ...ports.map((p) => `    listen ${p} default_server;`),
-    '    server_name _;',
-    `    root ${WEB_ROOT};`,
-    '    index index.html;',
-    '    # Longer than the ALB idle timeout (60 s by default), so nginx never closes a connection the ALB reuses.',
-    '    keepalive_timeout 75s;',
-    ...healthLocation,
-    '    location / {',
-    '        try_files $uri $uri/ =404;',
-    '    }',
-    '}',
-  ].join('\n')
+/** The commands the script splices in: asg-doctor's own text from src/lib/nginx-install.ts, never an account's. */
+const STEPS: Record<string, string> = {
+  DNF_INSTALL: NGINX_PACKAGES.dnf.install,
+  YUM_INSTALL: NGINX_PACKAGES.yum.install,
+  AL2_INSTALL: AMAZON_LINUX_2_INSTALL,
+  APT_ENV: NGINX_PACKAGES.apt.env!,
+  APT_REFRESH: NGINX_PACKAGES.apt.refresh!,
+  APT_INSTALL: NGINX_PACKAGES.apt.install,
+  CONFIG_TEST,
+  ENABLE: SERVICE.enable,
+  START: SERVICE.start,
+  RELOAD: SERVICE.reload,
 }
 
 export function installScript(options: InstallOptions): string[] {
@@ -104,7 +65,9 @@ export function installScript(options: InstallOptions): string[] {
   const locationPath = validateHealthCheckPath(options.healthCheckPath)
   const index64 = indexBytes(options.indexHtml).toString('base64')
   const conf = nginxConfig(ports, locationPath)
-  return SCRIPT.replace('@HEADER@', `${INSTALL_MARKER} v1: port(s) ${ports.join(',')}, health check ${options.healthCheckPath}`)
+  // The steps first, so that no value spliced in later is ever read as a placeholder.
+  return SCRIPT.replace(/@([A-Z0-9_]+)@/g, (whole, name: string) => STEPS[name] ?? whole)
+    .replace('@HEADER@', `${INSTALL_MARKER} v1: port(s) ${ports.join(',')}, health check ${options.healthCheckPath}`)
     .replace('@PORTS@', ports.join(' '))
     .replace('@PORT_RE@', `(${ports.join('|')})`)
     .replace('@INDEX_B64@', index64)
@@ -148,21 +111,21 @@ if command -v nginx >/dev/null 2>&1; then
   say "nginx is already installed"
 elif command -v dnf >/dev/null 2>&1; then
   say "installing nginx with dnf"
-  logged dnf install -y nginx || fail install "dnf install -y nginx failed (log: $LOG)"
+  logged @DNF_INSTALL@ || fail install "@DNF_INSTALL@ failed (log: $LOG)"
   mark installed
 elif command -v yum >/dev/null 2>&1; then
   say "installing nginx with yum"
-  if ! logged yum install -y nginx; then
-    command -v amazon-linux-extras >/dev/null 2>&1 || fail install "yum install -y nginx failed (log: $LOG)"
+  if ! logged @YUM_INSTALL@; then
+    command -v amazon-linux-extras >/dev/null 2>&1 || fail install "@YUM_INSTALL@ failed (log: $LOG)"
     say "trying amazon-linux-extras (Amazon Linux 2)"
-    logged amazon-linux-extras install -y nginx1 || fail install "amazon-linux-extras install -y nginx1 failed (log: $LOG)"
+    logged @AL2_INSTALL@ || fail install "@AL2_INSTALL@ failed (log: $LOG)"
   fi
   mark installed
 elif command -v apt-get >/dev/null 2>&1; then
   say "installing nginx with apt-get"
-  export DEBIAN_FRONTEND=noninteractive
-  logged apt-get update -q || say "apt-get update failed; trying the install anyway"
-  logged apt-get install -y -q nginx || fail install "apt-get install -y nginx failed (log: $LOG)"
+  export @APT_ENV@
+  logged @APT_REFRESH@ || say "@APT_REFRESH@ failed; trying the install anyway"
+  logged @APT_INSTALL@ || fail install "@APT_INSTALL@ failed (log: $LOG)"
   mark installed
 else
   fail install "no supported package manager (dnf, yum, apt-get) was found"
@@ -198,21 +161,21 @@ printf '%s' "$INDEX_B64" | base64 -d >"$tmp" || fail index "could not decode the
 put "$tmp" "$WEB/index.html" index
 command -v restorecon >/dev/null 2>&1 && restorecon -R "$WEB" >/dev/null 2>&1
 
-if ! out=$(nginx -t 2>&1); then
+if ! out=$(@CONFIG_TEST@ 2>&1); then
   printf '%s\n' "$out" | tail -n 15
   rollback
-  fail config-test "nginx -t rejected the configuration; asg-doctor's changes to it were undone"
+  fail config-test "@CONFIG_TEST@ rejected the configuration; asg-doctor's changes to it were undone"
 fi
 command -v systemctl >/dev/null 2>&1 || fail service "systemctl was not found: start nginx by hand"
 if ! systemctl is-enabled --quiet nginx 2>/dev/null; then
-  systemctl enable nginx >/dev/null 2>&1 || fail enable "systemctl enable nginx failed"
+  @ENABLE@ >/dev/null 2>&1 || fail enable "@ENABLE@ failed"
   mark enabled
 fi
 if ! systemctl is-active --quiet nginx 2>/dev/null; then
-  systemctl start nginx || { systemctl status nginx --no-pager -l 2>&1 | tail -n 15; fail start "systemctl start nginx failed"; }
+  @START@ || { systemctl status nginx --no-pager -l 2>&1 | tail -n 15; fail start "@START@ failed"; }
   mark started
 elif [ -n "$reload" ]; then
-  systemctl reload nginx || fail reload "systemctl reload nginx failed"
+  @RELOAD@ || fail reload "@RELOAD@ failed"
   mark reloaded
 fi
 rm -f "$UNDO"

@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process'
 import {describe, expect, it} from 'vitest'
-import {cmd, raw, shellCommand, shq} from '../../src/lib/shell.js'
+import {cmd, jsonArg, raw, shellCommand, shq} from '../../src/lib/shell.js'
 
 /** Runs `printf '%s\0'` over the words bash makes of `words`: what a pasted command would receive as argv. */
 function argvOf(words: string): string[] {
@@ -50,5 +50,23 @@ describe('shellCommand and cmd', () => {
     const name = "it's `x`"
     const line = cmd`aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${name} ${['--region', 'eu-west-1']}`
     expect(argvOf(line)).toEqual(['aws', 'autoscaling', 'update-auto-scaling-group', '--auto-scaling-group-name', name, '--region', 'eu-west-1'])
+  })
+})
+
+describe('cmd keeps quoted values intact', () => {
+  it('never touches spaces inside a value, and drops an absent token with its space', () => {
+    const name = 'two  spaces   and\n  a newline '
+    const line = cmd`aws autoscaling describe-scheduled-actions --auto-scaling-group-name ${name} ${undefined} --max-items ${10}`
+    expect(line).toBe(`aws autoscaling describe-scheduled-actions --auto-scaling-group-name ${shq(name)} --max-items 10`)
+    expect(argvOf(line)).toEqual(['aws', 'autoscaling', 'describe-scheduled-actions', '--auto-scaling-group-name', name, '--max-items', '10'])
+  })
+
+  it('reads a raw token as its text in a plain template too', () => {
+    expect(`x ${raw('--region eu-west-1')}`).toBe('x --region eu-west-1')
+  })
+
+  it('makes a JSON argument one word that parses back to the value', () => {
+    const value = [{GroupId: "sg-1'$(id)`x`\n"}]
+    expect(JSON.parse(argvOf(jsonArg(value))[0])).toEqual(value)
   })
 })

@@ -11,6 +11,10 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {CONF_PATH, INSTALL_MARKER, WEB_ROOT, installScript, nginxConfig} from '../../src/ssm/install-script.js'
 import {UserError} from '../../src/lib/errors.js'
+import {AnalysisContext} from '../../src/analyze/context.js'
+import {servablePath} from '../../src/lib/nginx-install.js'
+import {launchTemplateNoWebServer} from '../../src/rules/health/launch-template-no-web-server.js'
+import {TG_ARN, healthyWorld} from '../fixtures/world.js'
 
 const TOOLS = ['mktemp', 'cmp', 'cp', 'mv', 'chmod', 'rm', 'mkdir', 'dirname', 'tail', 'grep', 'sed', 'readlink', 'base64', 'cat', 'touch']
 
@@ -167,6 +171,24 @@ for (const shell of ['/bin/sh', '/bin/bash']) {
       expect(r.stdout).toContain('no supported package manager (dnf, yum, apt-get) was found')
     })
 
+    it('runs as the user data the launch template rule proposes: the same script, the same result', () => {
+      box.addStub('dnf', installer('dnf', false))
+      const w = healthyWorld()
+      w.ec2.LaunchTemplateVersions[0].LaunchTemplateData!.UserData = undefined
+      Object.assign(w.elbv2.TargetGroups[0], {Port: 8080, HealthCheckPath: '/status/ready.json?full=1'})
+      w.elbv2.TargetHealthDescriptions[TG_ARN] = w.elbv2.TargetHealthDescriptions[TG_ARN].map((d) => ({...d, TargetHealth: {State: 'unhealthy', Reason: 'Target.FailedHealthChecks'}}))
+      const out = launchTemplateNoWebServer.check(new AnalysisContext(w))
+      const create = (Array.isArray(out) ? out : [])[0]?.remediation.commands?.[0] ?? ''
+      const userData = Buffer.from(JSON.parse(/'(\{.*\})'/.exec(create)![1]).UserData, 'base64').toString('utf8')
+      expect(userData.split('\n')).toEqual(installScript({port: 8080, healthCheckPath: '/status/ready.json?full=1'}))
+      expect(spawnSync(shell, ['-n', '-c', userData]).status).toBe(0)
+      const r = box.run(userData.split('\n'), shell)
+      expect(r.status, r.stdout + r.stderr).toBe(0)
+      expect(lastLine(r.stdout)).toBe('asg-doctor-result: changed=installed,config,index,enabled,started')
+      expect(readFileSync(join(box.root, CONF_PATH), 'utf8')).toContain('listen 8080 default_server;')
+      expect(readFileSync(join(box.root, CONF_PATH), 'utf8')).toContain('location = "/status/ready.json" {')
+    })
+
     it('delivers a hostile index page byte for byte and never runs it', () => {
       box.addStub('dnf', installer('dnf', false))
       const hostile = Buffer.concat([
@@ -189,8 +211,14 @@ describe('installScript input checks', () => {
     expect(installScript({port: 80, healthCheckPath: '/health'})[1]).toBe(`${INSTALL_MARKER} v1: port(s) 80, health check /health`)
   })
 
-  it.each(['health', '/a;b', "/h'$(x)", '/h"', '/a b', '/a\nb', '/$x'])('refuses the health-check path %j', (path) => {
+  it.each(['health', '/a;b', "/h'$(x)", '/h"', '/a b', '/a\nb', '/$x', '/`id`', '/a\tb', '/a\u0000', '/é', `/${'a'.repeat(1024)}`, ''])('refuses the health-check path %j', (path) => {
     expect(() => installScript({port: 80, healthCheckPath: path})).toThrow(UserError)
+    expect(servablePath(path)).toBe(false)
+  })
+
+  it.each(['/', '/health', '/a/b.c-d_e~f', '/hc?x=1&y=%20', `/${'a'.repeat(1023)}`])('serves the health-check path %j', (path) => {
+    expect(servablePath(path)).toBe(true)
+    expect(installScript({port: 80, healthCheckPath: path})[1]).toBe(`${INSTALL_MARKER} v1: port(s) 80, health check ${path}`)
   })
 
   it('accepts a query string but matches only the path', () => {

@@ -2,6 +2,7 @@
  * asg-health-check-type-ec2: an attached group that only uses EC2 status checks keeps instances the load balancer
  * finds unhealthy: they are never replaced, and a broken fleet stays broken.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {attachedGroups, eqi, tgName} from './util.js'
@@ -20,7 +21,7 @@ function check(ctx: AnalysisContext): Finding[] {
         data: {autoScalingGroupName: name, healthCheckType: group.HealthCheckType},
         remediation: {
           summary: 'Let the group use the load balancer\'s health checks, with a grace period long enough for the instances to boot.',
-          commands: [`aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${name} --health-check-type ELB --health-check-grace-period 300 ${ctx.regionFlag}`],
+          commands: [cmd`aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${name} --health-check-type ELB --health-check-grace-period 300 ${ctx.regionFlag}`],
         },
       })
     })

@@ -2,6 +2,7 @@
  * asg-instances-not-registered: InService instances of an attached group that its target group does not list
  * (and that are not draining). A group registers its instances itself unless AddToLoadBalancer is suspended.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {attachedGroups, eqi, inServiceIds, plural, registeredTargets, tgName} from './util.js'
@@ -19,9 +20,9 @@ function check(ctx: AnalysisContext): Finding[] {
       const missing = inServiceIds(group).filter((id) => !registered.has(id))
       if (missing.length === 0) continue
       const commands = [
-        `aws elbv2 register-targets --target-group-arn ${arn} --targets ${missing.map((id) => `Id=${id}`).join(' ')} ${ctx.regionFlag}`,
+        cmd`aws elbv2 register-targets --target-group-arn ${arn} --targets ${missing.map((id) => `Id=${id}`)} ${ctx.regionFlag}`,
       ]
-      if (suspended) commands.unshift(`aws autoscaling resume-processes --auto-scaling-group-name ${name} --scaling-processes AddToLoadBalancer ${ctx.regionFlag}`)
+      if (suspended) commands.unshift(cmd`aws autoscaling resume-processes --auto-scaling-group-name ${name} --scaling-processes AddToLoadBalancer ${ctx.regionFlag}`)
       findings.push(
         ctx.finding(ID, {
           key: `${ID}:${name}:${arn}`,

@@ -2,6 +2,7 @@
  * asg-launch-failures: failed or cancelled scaling activities in the day before collection, with AWS's status
  * message (an invalid AMI, no capacity in the AZ, an instance profile the caller may not pass...).
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {eqi} from './util.js'
@@ -44,7 +45,7 @@ function check(ctx: AnalysisContext): Finding[] {
         data: {autoScalingGroupName: name, failed: failed.length, stillFailing},
         remediation: {
           summary: `Fix what the status message names${hints.length ? ` (${hints.join('; ')})` : ''}, then let the group launch again.`,
-          commands: [`aws autoscaling describe-scaling-activities --auto-scaling-group-name ${name} --max-items 10 ${ctx.regionFlag}`],
+          commands: [cmd`aws autoscaling describe-scaling-activities --auto-scaling-group-name ${name} --max-items 10 ${ctx.regionFlag}`],
         },
         explains: stillFailing
           ? [

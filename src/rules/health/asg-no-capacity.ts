@@ -2,6 +2,7 @@
  * asg-no-capacity: an attached group whose desired capacity or maximum size is 0 launches nothing, so its target
  * groups stay empty (503).
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {attachedGroups, tgName} from './util.js'
@@ -25,8 +26,8 @@ function check(ctx: AnalysisContext): Finding[] {
         remediation: {
           summary: `Give ${name} capacity (a scheduled action or scaling policy may have set it to 0: check them too).`,
           commands: [
-            `aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${name} --min-size ${min} --max-size ${max} --desired-capacity ${desired} ${ctx.regionFlag}`,
-            `aws autoscaling describe-scheduled-actions --auto-scaling-group-name ${name} ${ctx.regionFlag}`,
+            cmd`aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${name} --min-size ${min} --max-size ${max} --desired-capacity ${desired} ${ctx.regionFlag}`,
+            cmd`aws autoscaling describe-scheduled-actions --auto-scaling-group-name ${name} ${ctx.regionFlag}`,
           ],
         },
         explains: tgArns.flatMap((resource) => [

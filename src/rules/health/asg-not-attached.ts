@@ -3,6 +3,7 @@
  * target group a listener forwards to has no group attached and nothing serving. The snapshot keeps such groups
  * (subnets in the ALB's VPC) as candidates; which one was meant to serve is an inference, hence `likely`.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {inServiceIds, servingTargets, snapshotTgArns, tgName} from './util.js'
@@ -42,7 +43,7 @@ function check(ctx: AnalysisContext): Finding[] {
       data: {autoScalingGroupName: name, targetGroupArns: tgArns},
       remediation: {
         summary: `Attach ${name} to the target group; it then registers its instances itself.`,
-        commands: [`aws autoscaling attach-load-balancer-target-groups --auto-scaling-group-name ${name} --target-group-arns ${tgArns.join(' ')} ${ctx.regionFlag}`],
+        commands: [cmd`aws autoscaling attach-load-balancer-target-groups --auto-scaling-group-name ${name} --target-group-arns ${tgArns} ${ctx.regionFlag}`],
       },
       explains: tgArns.flatMap((resource) => [
         {ruleId: 'target-group-empty', resource},

@@ -4,6 +4,7 @@
  * while no target is healthy (a healthy one proves the path works): a directory-like path without its trailing
  * slash (the server answers 301), an app route that the stock web server the user data installs does not have.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext, FindingInput} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {groupTemplate} from './launch-template.js'
@@ -49,7 +50,7 @@ function suspicion(ctx: AnalysisContext, tg: TG): {why: string; path: string} | 
 
 function traps(ctx: AnalysisContext, tg: TG): (Omit<FindingInput, 'resources'> & {trap: string})[] {
   const arn = tg.TargetGroupArn ?? ''
-  const modify = (opts: string) => `aws elbv2 modify-target-group --target-group-arn ${arn} ${opts} ${ctx.regionFlag}`
+  const modify = (opts: string[]) => cmd`aws elbv2 modify-target-group --target-group-arn ${arn} ${opts} ${ctx.regionFlag}`
   const unhealthy = targetsInState(ctx, arn, 'unhealthy')
   const mismatched = unhealthy.filter((d) => reasonIs(d, 'Target.ResponseCodeMismatch'))
   const out: (Omit<FindingInput, 'resources'> & {trap: string})[] = []
@@ -61,7 +62,7 @@ function traps(ctx: AnalysisContext, tg: TG): (Omit<FindingInput, 'resources'> &
       severity: 'error',
       message: `Health checks of ${tgName(tg)} on ${tg.HealthCheckPath} get ${codes.join(', ') || 'codes'} while the matcher accepts only ${tg.Matcher?.HttpCode}: ${a.why}`,
       evidence: mismatched.map((d) => `${d.Target?.Id}: ${d.TargetHealth?.Description ?? d.TargetHealth?.Reason}`),
-      remediation: {summary: `Check a path that answers ${tg.Matcher?.HttpCode} (or widen the matcher).`, commands: [modify(`--health-check-path ${a.path} --matcher HttpCode=${a.matcher}`)]},
+      remediation: {summary: `Check a path that answers ${tg.Matcher?.HttpCode} (or widen the matcher).`, commands: [modify(['--health-check-path', a.path, '--matcher', `HttpCode=${a.matcher}`])]},
       explains: [{ruleId: 'target-health-unhealthy', resource: arn}],
     })
   }
@@ -73,7 +74,7 @@ function traps(ctx: AnalysisContext, tg: TG): (Omit<FindingInput, 'resources'> &
       confidence: unhealthy.length > 0 ? 'certain' : 'likely',
       message: `Health checks of ${tgName(tg)} speak HTTPS to port ${port}, where the targets serve plain HTTP: the TLS handshake fails`,
       evidence: [`Protocol ${tg.Protocol}, Port ${tg.Port}, HealthCheckProtocol ${tg.HealthCheckProtocol}, HealthCheckPort ${tg.HealthCheckPort}`],
-      remediation: {summary: 'Health-check with the protocol the targets serve.', commands: [modify('--health-check-protocol HTTP')]},
+      remediation: {summary: 'Health-check with the protocol the targets serve.', commands: [modify(['--health-check-protocol', 'HTTP'])]},
       explains: unhealthy.length > 0 ? [{ruleId: 'target-health-unhealthy', resource: arn}] : undefined,
     })
   }
@@ -85,7 +86,7 @@ function traps(ctx: AnalysisContext, tg: TG): (Omit<FindingInput, 'resources'> &
       confidence: 'possible',
       message: `Health-check path ${tg.HealthCheckPath} of ${tgName(tg)} may not answer ${tg.Matcher?.HttpCode ?? '200'}: ${suspect.why}`,
       evidence: [`HealthCheckPath ${tg.HealthCheckPath}, Matcher ${tg.Matcher?.HttpCode}`, 'no target is healthy yet to prove the path works'],
-      remediation: {summary: 'Point the health check at a page the server surely has.', commands: [modify(`--health-check-path ${suspect.path}`)]},
+      remediation: {summary: 'Point the health check at a page the server surely has.', commands: [modify(['--health-check-path', suspect.path])]},
     })
   }
   return out

@@ -3,6 +3,7 @@
  * 80% and more, one slow answer overlaps the next check), an unhealthy threshold of 1 (one lost packet takes a
  * target out: flapping), and health checks turned off on an instance or IP target group (dead targets get traffic).
  */
+import {cmd, raw} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule, Severity} from '../types.js'
 import {checksTargets, tgName} from './util.js'
@@ -51,7 +52,7 @@ function check(ctx: AnalysisContext): Finding[] {
         data: {targetGroupArn: arn, traps: traps.map((t) => t.text)},
         remediation: {
           summary: 'Set a timeout well below the interval, an unhealthy threshold of at least 2, and keep health checks on.',
-          commands: [`aws elbv2 modify-target-group --target-group-arn ${arn} ${traps.map((t) => t.fix).join(' ')} ${ctx.regionFlag}`],
+          commands: [cmd`aws elbv2 modify-target-group --target-group-arn ${arn} ${traps.map((t) => raw(t.fix))} ${ctx.regionFlag}`],
         },
       }),
     ]

@@ -4,6 +4,8 @@
  * SSM. The AMI may have one baked in, which the snapshot cannot show: `likely` at best, and only when the targets'
  * health (connection refused or timed out) agrees; a healthy target of the group refutes it.
  */
+import {CONFIG_TEST, describeSteps, packageSteps} from '../../lib/nginx-install.js'
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, FindingRef, Rule} from '../types.js'
 import {decodeUserData, encodeUserData, mergeUserData, userDataText} from '../../lib/user-data.js'
@@ -11,7 +13,7 @@ import {groupTemplate} from './launch-template.js'
 import type {GroupTemplate} from './launch-template.js'
 import {attachedGroups, eqi, inServiceIds, reasonIs, targetsInState, tgName} from './util.js'
 import type {Group} from './util.js'
-import {installedPackages, judgeUserData, nginxLines, packageManager} from './user-data.js'
+import {installedPackages, judgeUserData, nginxLines, userDataBlock} from './user-data.js'
 
 export const ID = 'launch-template-no-web-server'
 
@@ -22,24 +24,25 @@ const NO_ANSWER = ['Target.FailedHealthChecks', 'Target.Timeout']
  * `fix-nginx --persist`, so an original ending in `exit 0` cannot skip the install). Undefined for a format
  * cloud-init would not merge (e.g. Windows).
  */
-function newUserData(text: string, lines: string[]): string | undefined {
+function newUserData(text: string, lines: string[] | undefined): string | undefined {
+  if (!lines) return undefined
   try {
-    return encodeUserData(mergeUserData(text, `#!/bin/bash\nset -euo pipefail\n${lines.join('\n')}\n`)).base64
+    return encodeUserData(mergeUserData(text, userDataBlock(lines))).base64
   } catch {
     return undefined
   }
 }
 
 function fixCommands(ctx: AnalysisContext, g: Group, t: GroupTemplate, userData: string | undefined): string[] {
-  const ref = t.id ? `--launch-template-id ${t.id}` : `--launch-template-name ${t.name}`
-  const name = g.AutoScalingGroupName
+  const ref = t.id ? ['--launch-template-id', t.id] : ['--launch-template-name', t.name ?? '']
+  const name = g.AutoScalingGroupName ?? ''
   return [
     ...(userData
-      ? [`aws ec2 create-launch-template-version ${ref} --source-version ${t.version?.VersionNumber} --launch-template-data '${JSON.stringify({UserData: userData})}' ${ctx.regionFlag}`]
+      ? [cmd`aws ec2 create-launch-template-version ${ref} --source-version ${t.version?.VersionNumber} --launch-template-data ${JSON.stringify({UserData: userData})} ${ctx.regionFlag}`]
       : []),
-    ...(/^\d+$/.test(t.requested) ? [`aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${name} --launch-template ${t.id ? `LaunchTemplateId=${t.id}` : `LaunchTemplateName=${t.name}`},Version='$Latest' ${ctx.regionFlag}`] : []),
-    `aws autoscaling start-instance-refresh --auto-scaling-group-name ${name} ${ctx.regionFlag}`,
-    `asg-doctor fix-nginx ${ctx.lb.LoadBalancerName} ${ctx.regionFlag}`,
+    ...(/^\d+$/.test(t.requested) ? [cmd`aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${name} --launch-template ${`${t.id ? `LaunchTemplateId=${t.id}` : `LaunchTemplateName=${t.name}`},Version=$Latest`} ${ctx.regionFlag}`] : []),
+    cmd`aws autoscaling start-instance-refresh --auto-scaling-group-name ${name} ${ctx.regionFlag}`,
+    cmd`asg-doctor fix-nginx ${ctx.lb.LoadBalancerName ?? ''} ${ctx.regionFlag}`,
   ]
 }
 
@@ -61,8 +64,14 @@ function check(ctx: AnalysisContext): Finding[] {
     const ami = t.version.LaunchTemplateData?.ImageId ?? '?'
     const what =
       verdict.kind === 'empty' ? 'has no user data' : verdict.kind === 'installed-not-started' ? `installs ${verdict.servers.join(', ')} but never starts it` : 'has user data that never installs or starts a web server'
-    const pm = packageManager(text)
-    const lines = nginxLines(pm, tgs[0]?.HealthCheckPath, verdict.kind === 'installed-not-started' ? verdict.servers : undefined)
+    const tg0 = tgs[0]
+    const lines = nginxLines({port: tg0?.Port, healthCheckPort: tg0?.HealthCheckPort, healthCheckPath: tg0?.HealthCheckPath}, verdict.kind === 'installed-not-started' ? verdict.servers : undefined)
+    const adds =
+      verdict.kind === 'installed-not-started'
+        ? `Add to the user data: ${lines?.join('; ')}`
+        : lines
+          ? `Add to the user data the install script of asg-doctor fix-nginx (${describeSteps([tg0?.Port ?? 80], tg0?.HealthCheckPath ?? '/', 'a default page').slice(0, 2).join('; ')}; then ${CONFIG_TEST}, enable and start)`
+          : `Add an nginx install to the user data by hand: the health-check path ${JSON.stringify(tg0?.HealthCheckPath)} is not one a generated script serves safely`
     const original = decodeUserData(t.version.LaunchTemplateData?.UserData)
     const userData = newUserData(original, lines)
     const explains: FindingRef[] = silent.map((tg) => ({ruleId: 'target-health-unhealthy', resource: tg.TargetGroupArn}))
@@ -86,11 +95,11 @@ function check(ctx: AnalysisContext): Finding[] {
         data: {autoScalingGroupName: name, launchTemplateId: t.id, version: t.version.VersionNumber, imageId: ami, verdict: verdict.kind, userDataFixLines: lines},
         remediation: {
           summary:
-            `Add to the user data (${pm}): ${lines.join('; ')}; create a new launch template version with it and start an instance refresh. ` +
+            `${adds}; create a new launch template version with it and start an instance refresh. ` +
             'Meanwhile `asg-doctor fix-nginx` installs and starts nginx on the running instances through SSM (with --persist --refresh it also does the two steps before).',
           commands: fixCommands(ctx, group, t, userData),
           console:
-            'Other distributions: dnf install -y nginx (Amazon Linux 2023), yum install -y nginx (Amazon Linux 2), apt-get update && apt-get install -y nginx (Ubuntu); then systemctl enable --now nginx.' +
+            `By hand, as root: ${packageSteps('dnf').join(' && ')} (Amazon Linux 2023; ${packageSteps('apt').join(' && ')} on Ubuntu).` +
             (userData && text.trim() !== '' ? ' The new user data above is a MIME multipart: the original user data, untouched, then the install script.' : '') +
             (userData ? '' : ' This user data is in a format cloud-init cannot merge: add the lines to it by hand (EC2 console: Launch templates > Modify template (Create new version) > Advanced details > User data).'),
         },

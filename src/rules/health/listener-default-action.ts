@@ -2,6 +2,7 @@
  * listener-default-action: a listener whose default action forwards nowhere useful (a fixed response while
  * target groups exist, an empty target group, a redirect to itself), or a load balancer with no listener.
  */
+import {cmd, raw} from '../../lib/shell.js'
 import type {Listener} from '@aws-sdk/client-elastic-load-balancing-v2'
 import type {AnalysisContext, FindingInput, J} from '../../analyze/context.js'
 import type {Finding, Remediation, Rule} from '../types.js'
@@ -59,7 +60,7 @@ function problem(ctx: AnalysisContext, l: J<Listener>): Problem | undefined {
         related: empty,
         remediation: {
           summary: 'Register targets in the target group (attach the Auto Scaling group that should serve it), or forward to a group that has targets.',
-          commands: empty.map((arn) => `aws autoscaling describe-auto-scaling-groups --query "AutoScalingGroups[?contains(TargetGroupARNs, '${arn}')].AutoScalingGroupName" ${ctx.regionFlag}`),
+          commands: empty.map((arn) => cmd`aws autoscaling describe-auto-scaling-groups --query ${`AutoScalingGroups[?contains(TargetGroupARNs, ${jmesString(arn)})].AutoScalingGroupName`} ${ctx.regionFlag}`),
         },
       }
     }
@@ -74,12 +75,15 @@ function problem(ctx: AnalysisContext, l: J<Listener>): Problem | undefined {
   return undefined
 }
 
+/** A JMESPath raw string literal: single quotes, a quote or backslash inside escaped. */
+const jmesString = (s: string): string => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`
+
 function check(ctx: AnalysisContext): Finding[] {
   const lbArn = ctx.lb.LoadBalancerArn ?? ''
   const onListeners = ctx.targetGroupsOnListeners()
   // Prefer the target group nothing forwards to yet: it is usually the one the Auto Scaling group fills.
   const tg = ctx.targetGroups.find((t) => !onListeners.has(t.TargetGroupArn ?? '')) ?? ctx.targetGroups[0]
-  const forwardTo = tg ? `Type=forward,TargetGroupArn=${tg.TargetGroupArn}` : 'Type=forward,TargetGroupArn=<target-group-arn>'
+  const forwardTo = tg ? `Type=forward,TargetGroupArn=${tg.TargetGroupArn}` : raw('Type=forward,TargetGroupArn=<target-group-arn>')
   if (ctx.listeners.length === 0) {
     return [
       ctx.finding(ID, {
@@ -88,7 +92,7 @@ function check(ctx: AnalysisContext): Finding[] {
         evidence: ['DescribeListeners returned no listener'],
         remediation: {
           summary: 'Create a listener that forwards to the target group.',
-          commands: [`aws elbv2 create-listener --load-balancer-arn ${lbArn} --protocol HTTP --port 80 --default-actions ${forwardTo} ${ctx.regionFlag}`],
+          commands: [cmd`aws elbv2 create-listener --load-balancer-arn ${lbArn} --protocol HTTP --port 80 --default-actions ${forwardTo} ${ctx.regionFlag}`],
         },
       }),
     ]
@@ -103,7 +107,7 @@ function check(ctx: AnalysisContext): Finding[] {
         resources: [l.ListenerArn ?? '', ...related],
         remediation: remediation ?? {
           summary: 'Point the default action at a target group with healthy targets.',
-          commands: [`aws elbv2 modify-listener --listener-arn ${l.ListenerArn} --default-actions ${forwardTo} ${ctx.regionFlag}`],
+          commands: [cmd`aws elbv2 modify-listener --listener-arn ${l.ListenerArn ?? ''} --default-actions ${forwardTo} ${ctx.regionFlag}`],
         },
       }),
     ]

@@ -2,6 +2,7 @@
  * target-group-empty: a target group a listener forwards to that has no registered target. The ALB answers
  * 503 for every request routed there. A symptom: asg-not-attached, asg-no-capacity or asg-launch-failures say why.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {registeredTargets, tgName} from './util.js'
@@ -23,12 +24,12 @@ function nextStep(ctx: AnalysisContext, tgArn: string): {summary: string; comman
   if (attached.length > 0) {
     return {
       summary: `Auto Scaling group ${attached.join(', ')} is attached but has registered nothing: see why it has no running instance.`,
-      commands: [`aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names ${attached.join(' ')} ${ctx.regionFlag}`],
+      commands: [cmd`aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names ${attached} ${ctx.regionFlag}`],
     }
   }
   return {
     summary: 'Attach the Auto Scaling group that should serve this target group, or register instances.',
-    commands: [`aws elbv2 register-targets --target-group-arn ${tgArn} --targets Id=<instance-id> ${ctx.regionFlag}`],
+    commands: [cmd`aws elbv2 register-targets --target-group-arn ${tgArn} --targets Id=<instance-id> ${ctx.regionFlag}`],
   }
 }
 

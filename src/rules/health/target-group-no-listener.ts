@@ -2,6 +2,7 @@
  * target-group-no-listener: a target group in the snapshot (typically attached to the Auto Scaling group) that no
  * listener default action or rule of this ALB forwards to: its targets stay `unused` and serve nothing.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {tgName} from './util.js'
@@ -20,8 +21,8 @@ function check(ctx: AnalysisContext): Finding[] {
       const groups = ctx.groupsForTargetGroup(arn).map((g) => g.AutoScalingGroupName ?? '?')
       const listener = ctx.listeners[0]
       const command = listener
-        ? `aws elbv2 modify-listener --listener-arn ${listener.ListenerArn} --default-actions Type=forward,TargetGroupArn=${arn} ${ctx.regionFlag}`
-        : `aws elbv2 create-listener --load-balancer-arn ${lbArn} --protocol ${tg.Protocol ?? 'HTTP'} --port ${tg.Port ?? 80} --default-actions Type=forward,TargetGroupArn=${arn} ${ctx.regionFlag}`
+        ? cmd`aws elbv2 modify-listener --listener-arn ${listener.ListenerArn ?? ''} --default-actions Type=forward,TargetGroupArn=${arn} ${ctx.regionFlag}`
+        : cmd`aws elbv2 create-listener --load-balancer-arn ${lbArn} --protocol ${tg.Protocol ?? 'HTTP'} --port ${tg.Port ?? 80} --default-actions Type=forward,TargetGroupArn=${arn} ${ctx.regionFlag}`
       return ctx.finding(ID, {
         message: `No listener of ${ctx.lb.LoadBalancerName ?? 'the load balancer'} forwards to target group ${tgName(tg)}${groups.length ? ` (attached to ${groups.join(', ')})` : ''}, so its targets get no traffic`,
         resources: [arn],

@@ -2,6 +2,7 @@
  * target-health-unhealthy: one finding per target group with unhealthy targets, read by reason code.
  * With no healthy target left the ALB fails open and sends traffic to the dead backends: users see 502/504.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {REASON_HINTS, countReasons, describeTargetHealthCmd, eqi, reasonIs, targetIds, targetLine, targetsInState, tgName} from './util.js'
@@ -23,7 +24,7 @@ function check(ctx: AnalysisContext): Finding[] {
     const commands = [describeTargetHealthCmd(ctx, arn)]
     // Connection refused or silence: the next step is to look on the instance itself.
     if (unhealthy.some((d) => reasonIs(d, 'Target.FailedHealthChecks', 'Target.Timeout'))) {
-      commands.push(`aws ssm start-session --target ${ids[0]} ${ctx.regionFlag}   # then: sudo ss -ltnp; sudo systemctl status nginx`)
+      commands.push(cmd`aws ssm start-session --target ${ids[0]} ${ctx.regionFlag}   # then: sudo ss -ltnp; sudo systemctl status nginx`)
     }
     findings.push(
       ctx.finding(ID, {

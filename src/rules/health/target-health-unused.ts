@@ -2,6 +2,7 @@
  * target-health-unused: targets that get no traffic, sorted by cause: their AZ is not enabled on the ALB,
  * the instance is stopped or terminated, or the target group is on no listener.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {eqi, plural, reasonIs, servingTargets, targetAz, targetIds, targetLine, targetsInState, tgName} from './util.js'
@@ -35,23 +36,23 @@ function subnetFor(ctx: AnalysisContext, az: string): string {
 
 function commandFor(ctx: AnalysisContext, cause: Cause, tgArn: string, descs: TargetDesc[]): string | undefined {
   const ids = targetIds(descs)
-  const targets = descs.map((d) => `Id=${d.Target?.Id}${d.Target?.Port ? `,Port=${d.Target.Port}` : ''}`).join(' ')
+  const targets = descs.map((d) => `Id=${d.Target?.Id}${d.Target?.Port ? `,Port=${d.Target.Port}` : ''}`)
   switch (cause) {
     case 'az-not-enabled': {
       const current = (ctx.lb.AvailabilityZones ?? []).map((z) => z.SubnetId)
       const added = [...new Set(descs.map((d) => subnetFor(ctx, targetAz(ctx, d))))]
-      return `aws elbv2 set-subnets --load-balancer-arn ${ctx.lb.LoadBalancerArn} --subnets ${[...current, ...added].join(' ')} ${ctx.regionFlag}`
+      return cmd`aws elbv2 set-subnets --load-balancer-arn ${ctx.lb.LoadBalancerArn ?? ''} --subnets ${[...current, ...added].map((s) => s ?? '')} ${ctx.regionFlag}`
     }
     case 'instance-stopped':
-      return `aws ec2 start-instances --instance-ids ${ids.join(' ')} ${ctx.regionFlag}`
+      return cmd`aws ec2 start-instances --instance-ids ${ids} ${ctx.regionFlag}`
     case 'instance-gone':
-      return `aws elbv2 deregister-targets --target-group-arn ${tgArn} --targets ${targets} ${ctx.regionFlag}`
+      return cmd`aws elbv2 deregister-targets --target-group-arn ${tgArn} --targets ${targets} ${ctx.regionFlag}`
     case 'no-listener':
       return ctx.listeners[0]
-        ? `aws elbv2 modify-listener --listener-arn ${ctx.listeners[0].ListenerArn} --default-actions Type=forward,TargetGroupArn=${tgArn} ${ctx.regionFlag}   # or add a listener rule: aws elbv2 create-rule`
-        : `aws elbv2 create-listener --load-balancer-arn ${ctx.lb.LoadBalancerArn} --protocol HTTP --port 80 --default-actions Type=forward,TargetGroupArn=${tgArn} ${ctx.regionFlag}`
+        ? cmd`aws elbv2 modify-listener --listener-arn ${ctx.listeners[0].ListenerArn ?? ''} --default-actions Type=forward,TargetGroupArn=${tgArn} ${ctx.regionFlag}   # or add a listener rule: aws elbv2 create-rule`
+        : cmd`aws elbv2 create-listener --load-balancer-arn ${ctx.lb.LoadBalancerArn ?? ''} --protocol HTTP --port 80 --default-actions Type=forward,TargetGroupArn=${tgArn} ${ctx.regionFlag}`
     case 'not-registered':
-      return `aws elbv2 register-targets --target-group-arn ${tgArn} --targets ${targets} ${ctx.regionFlag}`
+      return cmd`aws elbv2 register-targets --target-group-arn ${tgArn} --targets ${targets} ${ctx.regionFlag}`
     default:
       return undefined
   }

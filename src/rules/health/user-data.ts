@@ -4,6 +4,9 @@
  * AMI can have a web server baked in, and a script fetched at boot can do anything, so callers treat the verdict as
  * evidence, not proof.
  */
+import {servablePath} from '../../lib/nginx-install.js'
+import {installScript} from '../../ssm/install-script.js'
+
 export const WEB_SERVERS = /\b(nginx\d*|httpd|apache2|caddy|lighttpd|tomcat\d*|haproxy|traefik|envoy)\b/g
 
 export type Verdict =
@@ -57,19 +60,31 @@ export function judgeUserData(text: string): Verdict {
 export const installedPackages = (text: string): string[] =>
   [...text.matchAll(INSTALL)].flatMap((m) => m[2].split(/\s+/).filter((w) => /^[a-z0-9][\w.+-]*$/i.test(w) && !['install', 'add', 'update'].includes(w)))
 
-/** The package manager the user data already uses, so the fix speaks its language (dnf on Amazon Linux 2023). */
-export function packageManager(text: string): 'dnf' | 'yum' | 'apt' {
-  if (/\bapt(?:-get)?\b/.test(text)) return 'apt'
-  if (/\byum\b/.test(text)) return 'yum'
-  return 'dnf'
+/** What the target group asks of the instances: its traffic port, health-check port and path. */
+export interface ServeSpec {
+  port?: number
+  /** `traffic-port` or a number, as the target group says it. */
+  healthCheckPort?: string
+  healthCheckPath?: string
 }
 
-/** Shell lines that install nginx, give the health-check path something to answer, and start it. */
-export function nginxLines(pm: 'dnf' | 'yum' | 'apt', healthPath: string | undefined, onlyStart?: string[]): string[] {
-  if (onlyStart) return [`systemctl enable --now ${onlyStart.join(' ')}`]
-  const install = {dnf: 'dnf install -y nginx', yum: 'yum install -y nginx', apt: 'apt-get update && apt-get install -y nginx'}[pm]
-  const root = pm === 'apt' ? '/var/www/html' : '/usr/share/nginx/html'
-  const dir = healthPath?.replace(/\/[^/]*$/, '')
-  const page = healthPath && healthPath !== '/' && !healthPath.endsWith('/') ? [...(dir ? [`mkdir -p ${root}${dir}`] : []), `echo ok > ${root}${healthPath}`] : []
-  return [install, ...page, 'systemctl enable --now nginx']
+/**
+ * Shell lines for the user data that make the instance serve the target group's health checks. When the user
+ * data installs a web server and never starts it: the start line alone (`systemctl enable --now` of the names
+ * WEB_SERVERS matched). Otherwise the install script of `fix-nginx` (src/ssm/install-script.ts, whose steps
+ * src/lib/nginx-install.ts defines): the very block `fix-nginx --persist` writes, so a later --persist finds it in
+ * place. Undefined when the port or the health-check path cannot go into a script safely.
+ */
+export function nginxLines(spec: ServeSpec, onlyStart?: string[]): string[] | undefined {
+  if (onlyStart) return [`systemctl enable --now ${onlyStart.filter((s) => /^[a-z0-9]+$/.test(s)).join(' ')}`]
+  if (!servablePath(spec.healthCheckPath)) return undefined
+  const hc = spec.healthCheckPort === undefined || /^traffic-port$/i.test(spec.healthCheckPort) ? undefined : Number(spec.healthCheckPort)
+  try {
+    return installScript({port: spec.port ?? 80, ...(hc !== undefined ? {healthCheckPort: hc} : {}), healthCheckPath: spec.healthCheckPath})
+  } catch {
+    return undefined // a port outside 1-65535
+  }
 }
+
+/** The lines as one user data part: the install script as it is, a start line as a script of its own. */
+export const userDataBlock = (lines: string[]): string => (lines[0]?.startsWith('#!') ? lines.join('\n') : `#!/bin/bash\nset -euo pipefail\n${lines.join('\n')}\n`)

@@ -1,6 +1,7 @@
 /**
  * Helpers shared by the listener / target group / target health / Auto Scaling rules. Pure, no I/O.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import type {TargetGroup, TargetHealthDescription} from '@aws-sdk/client-elastic-load-balancing-v2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
@@ -69,7 +70,7 @@ export function targetLine(ctx: AnalysisContext, d: TargetDesc): string {
 export const targetIds = (descs: TargetDesc[]): string[] => descs.map((d) => d.Target?.Id ?? '?')
 
 export const describeTargetHealthCmd = (ctx: AnalysisContext, tgArn: string): string =>
-  `aws elbv2 describe-target-health --target-group-arn ${tgArn} ${ctx.regionFlag}`
+  cmd`aws elbv2 describe-target-health --target-group-arn ${tgArn} ${ctx.regionFlag}`
 
 /** The ARNs of the target groups this load balancer's snapshot holds. */
 export const snapshotTgArns = (ctx: AnalysisContext): Set<string> =>

@@ -2,6 +2,7 @@
  * health-path-local-failure: the health-check request sent on the instance itself, with `Host: <private IP>`
  * as the ALB sends it, fails or answers a code outside the target group's matcher.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import type {Checked} from './util.js'
@@ -35,8 +36,8 @@ function check(ctx: AnalysisContext) {
         remediation: {
           summary: `Make ${probe.healthCheckPath} answer ${probe.matcher} to a request with the instance's private IP as Host (a default server, listen ${probe.healthCheckPort} default_server), or change the target group's health-check path or matcher.`,
           commands: [
-            `curl -sS -o /dev/null -w '%{http_code}\\n' -H "Host: $(hostname -I | awk '{print $1}')" http://127.0.0.1:${probe.healthCheckPort}${probe.healthCheckPath}`,
-            ...probe.targetGroupArns.map((arn) => `aws elbv2 modify-target-group --target-group-arn ${arn} --health-check-path / --matcher HttpCode=200-399 ${ctx.regionFlag}`),
+            cmd`curl -sS -o /dev/null -w '%{http_code}\\n' -H "Host: $(hostname -I | awk '{print $1}')" ${`http://127.0.0.1:${probe.healthCheckPort}${probe.healthCheckPath}`}`,
+            ...probe.targetGroupArns.map((arn) => cmd`aws elbv2 modify-target-group --target-group-arn ${arn} --health-check-path / --matcher HttpCode=200-399 ${ctx.regionFlag}`),
           ],
         },
         explains: targetHealthRefs(probe),

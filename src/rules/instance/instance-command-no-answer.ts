@@ -3,6 +3,7 @@
  * SSM never delivered it, it timed out, or its output was not the script's). Nothing is known about nginx
  * there: a warning, so that a clean report is never read as "nginx is fine" on instances nobody looked at.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {NONE_SELECTED, NOT_COLLECTED, idList} from './util.js'
@@ -29,8 +30,8 @@ function check(ctx: AnalysisContext): Finding[] | {notApplicable: string} {
         summary:
           'Check that these instances are managed by SSM (PingStatus Online: instance profile with AmazonSSMManagedInstanceCore, a route or VPC endpoints to ssm, ssmmessages and ec2messages, the agent running); see the ssm-* findings, then run diagnose again.',
         commands: [
-          `aws ssm describe-instance-information --filters Key=InstanceIds,Values=${list.join(',')} ${ctx.regionFlag}`,
-          ...commandIds.map((id) => `aws ssm list-command-invocations --command-id ${id} --details ${ctx.regionFlag}`),
+          cmd`aws ssm describe-instance-information --filters Key=InstanceIds,Values=${list.join(',')} ${ctx.regionFlag}`,
+          ...commandIds.map((id) => cmd`aws ssm list-command-invocations --command-id ${id} --details ${ctx.regionFlag}`),
         ],
       },
     }),

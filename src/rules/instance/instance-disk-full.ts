@@ -2,6 +2,7 @@
  * instance-disk-full: the root filesystem is at least 95% used. nginx cannot write its logs or temp files,
  * package installs fail, and the SSM agent itself may stop working.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {idList, ids, perProbe, tgNames} from './util.js'
@@ -25,8 +26,8 @@ function check(ctx: AnalysisContext) {
           commands: [
             'sudo du -xh / --max-depth=2 2>/dev/null | sort -h | tail -n 15',
             'sudo journalctl --vacuum-size=200M',
-            `aws ec2 describe-instances --instance-ids ${list.join(' ')} --query 'Reservations[].Instances[].BlockDeviceMappings[].Ebs.VolumeId' --output text ${ctx.regionFlag}`,
-            `aws ec2 modify-volume --volume-id <volume-id> --size <GiB> ${ctx.regionFlag}   # then: sudo growpart /dev/nvme0n1 1 && sudo xfs_growfs -d / (or resize2fs)`,
+            cmd`aws ec2 describe-instances --instance-ids ${list} --query 'Reservations[].Instances[].BlockDeviceMappings[].Ebs.VolumeId' --output text ${ctx.regionFlag}`,
+            cmd`aws ec2 modify-volume --volume-id <volume-id> --size <GiB> ${ctx.regionFlag}   # then: sudo growpart /dev/nvme0n1 1 && sudo xfs_growfs -d / (or resize2fs)`,
           ],
         },
       }),

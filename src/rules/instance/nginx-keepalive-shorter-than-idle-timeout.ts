@@ -3,6 +3,7 @@
  * reusing them (idle_timeout.timeout_seconds, 60 s by default). A request the ALB sends on a connection nginx is
  * closing gets a 502: intermittent, and invisible in nginx's own logs.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {idList, ids, perProbe, sendCommand, tgNames} from './util.js'
@@ -35,7 +36,7 @@ function check(ctx: AnalysisContext) {
           commands: [
             `sudo sed -i 's/^\\(\\s*\\)keepalive_timeout\\s.*;/\\1keepalive_timeout ${suggested}s;/' /etc/nginx/nginx.conf && sudo nginx -t && sudo systemctl reload nginx`,
             sendCommand(ctx, list, [`sed -i 's/^\\(\\s*\\)keepalive_timeout\\s.*;/\\1keepalive_timeout ${suggested}s;/' /etc/nginx/nginx.conf`, 'nginx -t', 'systemctl reload nginx']),
-            `aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${ctx.lb.LoadBalancerArn} --attributes Key=idle_timeout.timeout_seconds,Value=${Math.max(1, Math.floor(values[0]) - 5)} ${ctx.regionFlag}`,
+            cmd`aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${ctx.lb.LoadBalancerArn} --attributes Key=idle_timeout.timeout_seconds,Value=${Math.max(1, Math.floor(values[0]) - 5)} ${ctx.regionFlag}`,
           ],
         },
       }),

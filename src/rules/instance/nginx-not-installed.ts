@@ -6,8 +6,8 @@
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {
-  PERSIST_NOTE, asSudo, byPackageManager, fleetFix, healthPageSteps, idList, ids, installSteps, osLabel, perProbe, probeResult,
-  refsFor, sendCommand, servesHealthCheck, targetHealthRefs, tgNames,
+  PERSIST_NOTE, asSudo, byPackageManager, fleetFix, idList, ids, installSteps, instancesFix, osLabel, perProbe, probeResult,
+  refsFor, servesHealthCheck, targetHealthRefs, tgNames,
 } from './util.js'
 
 export const ID = 'nginx-not-installed'
@@ -32,10 +32,12 @@ function check(ctx: AnalysisContext) {
         ),
         data: {instanceIds: list, checked: checked.length, targetGroupArns: probe.targetGroupArns, probe: probe.id},
         remediation: {
-          summary: `Install nginx, serve ${probe.healthCheckPath} and start nginx at boot on the instances. ${PERSIST_NOTE}`,
+          summary:
+            `Install nginx, serve ${probe.healthCheckPath} on port ${probe.healthCheckPort} as the default server and start nginx at boot on the instances: ` +
+            `fix-nginx does all of it through SSM; by hand, the commands before it install and start the package. ${PERSIST_NOTE}`,
           commands: [
-            ...groups.map((g) => asSudo([...installSteps(g[0].parsed), ...healthPageSteps(g[0].parsed, probe.healthCheckPath)])),
-            ...groups.map((g) => sendCommand(ctx, ids(g), [...installSteps(g[0].parsed), ...healthPageSteps(g[0].parsed, probe.healthCheckPath)])),
+            ...groups.map((g) => asSudo(installSteps(g[0].parsed))),
+            instancesFix(ctx, list),
             ...fleetFix(ctx),
           ],
         },

@@ -2,14 +2,17 @@
  * nginx-not-running: nginx is installed but its service is not active (stopped, failed, crash-looping), so
  * nothing serves the health checks.
  */
+import {CONFIG_TEST, SERVICE} from '../../lib/nginx-install.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import type {Checked} from './util.js'
-import {PERSIST_NOTE, fleetFix, idList, ids, perProbe, refsFor, sendCommand, targetHealthRefs, tgNames} from './util.js'
+import {PERSIST_NOTE, asSudo, fleetFix, idList, ids, perProbe, refsFor, sendCommand, targetHealthRefs, tgNames} from './util.js'
 
 export const ID = 'nginx-not-running'
 
 const RUNNING = new Set(['active', 'reloading'])
+/** Check the configuration, then enable and restart: the service steps of src/lib/nginx-install.ts. */
+const START = [CONFIG_TEST, SERVICE.enable, SERVICE.restart]
 
 /** With systemd, its word; without, whether any nginx process exists. */
 const notRunning = (c: Checked): boolean =>
@@ -35,8 +38,8 @@ function check(ctx: AnalysisContext) {
           summary: `See why nginx stopped (journal, error log, nginx -t), fix it, then start it and enable it at boot. ${PERSIST_NOTE}`,
           commands: [
             'sudo journalctl -u nginx -n 50 --no-pager',
-            'sudo nginx -t && sudo systemctl enable --now nginx && sudo systemctl restart nginx',
-            sendCommand(ctx, list, ['nginx -t', 'systemctl enable --now nginx', 'systemctl restart nginx']),
+            asSudo(START),
+            sendCommand(ctx, list, START),
             fleetFix(ctx)[0],
           ],
         },

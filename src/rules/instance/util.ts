@@ -2,6 +2,9 @@
  * Helpers shared by the on-instance rules: they read the snapshot's `onInstance` section (the diagnostic script's
  * parsed output per instance and probe). Pure, no I/O.
  */
+import {NGINX_PACKAGES, packageSteps} from '../../lib/nginx-install.js'
+import type {PackageManager} from '../../lib/nginx-install.js'
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
 import type {DiagnosticResult, OnInstanceProbe, OnInstanceRun} from '../../snapshot/on-instance-types.js'
@@ -81,51 +84,34 @@ export function probeResult(c: Checked): string {
 export const osLabel = (p: DiagnosticResult): string =>
   [p.os.prettyName ?? [p.os.id, p.os.versionId].filter(Boolean).join(' '), p.packageManager].filter(Boolean).join(', ') || 'unknown OS'
 
-/** The shell steps, run as root, that install nginx and start it at boot, by the instance's package manager. */
+/**
+ * The package steps, run as root, that install nginx and start it at boot, by the instance's package manager and
+ * OS (src/lib/nginx-install.ts defines them, for the install script too).
+ */
 export function installSteps(p: DiagnosticResult): string[] {
-  const enable = 'systemctl enable --now nginx'
-  switch (p.packageManager) {
-    case 'apt':
-      return ['apt-get update', 'DEBIAN_FRONTEND=noninteractive apt-get install -y nginx', enable]
-    case 'yum':
-      return p.os.id === 'amzn' ? ['amazon-linux-extras install -y nginx1', enable] : ['yum install -y nginx', enable]
-    case 'zypper':
-      return ['zypper --non-interactive install nginx', enable]
-    case 'apk':
-      return ['apk add nginx', 'rc-update add nginx', 'rc-service nginx start']
-    default:
-      return ['dnf install -y nginx', enable]
-  }
-}
-
-/** Writes a page at the health-check path under nginx's default document root, when the path is a plain one. */
-export function healthPageSteps(p: DiagnosticResult, path: string): string[] {
-  if (path === '/' || !/^\/[A-Za-z0-9._/-]+$/.test(path) || path.includes('..')) return []
-  const root = p.packageManager === 'apt' ? '/var/www/html' : '/usr/share/nginx/html'
-  const file = `${root}${path.endsWith('/') ? `${path}index.html` : path}`
-  const dir = file.slice(0, file.lastIndexOf('/'))
-  return [...(dir !== root ? [`mkdir -p ${dir}`] : []), `echo ok > ${file}`]
+  const pm = p.packageManager && p.packageManager in NGINX_PACKAGES ? (p.packageManager as PackageManager) : undefined
+  return packageSteps(pm, p.os.id)
 }
 
 /** For one person at a shell on the instance: each step under sudo. */
-export function asSudo(steps: string[]): string {
-  return steps.map((s) => {
-    const page = /^echo ok > (\S+)$/.exec(s)
-    return page ? `echo ok | sudo tee ${page[1]} >/dev/null` : `sudo ${s}`
-  }).join(' && ')
-}
+export const asSudo = (steps: string[]): string => steps.map((s) => `sudo ${s}`).join(' && ')
 
 /** The same steps for many instances at once, through SSM (which runs them as root). */
 export function sendCommand(ctx: AnalysisContext, instanceIds: string[], steps: string[]): string {
-  // The JSON goes inside single quotes for the shell: a quote in a step closes, escapes and reopens them.
-  const json = JSON.stringify({commands: steps}).replace(/'/g, `'\\''`)
-  return `aws ssm send-command --document-name AWS-RunShellScript --instance-ids ${instanceIds.join(' ')} --parameters '${json}' ${ctx.regionFlag}`
+  return cmd`aws ssm send-command --document-name AWS-RunShellScript --instance-ids ${instanceIds} --parameters ${JSON.stringify({commands: steps})} ${ctx.regionFlag}`
 }
+
+/** `asg-doctor fix-nginx` for some instances: the install script (src/ssm/install-script.ts) on each. */
+export function instancesFix(ctx: AnalysisContext, instanceIds: string[]): string {
+  return cmd`asg-doctor fix-nginx ${albName(ctx)} --instance-ids ${instanceIds.join(',')} ${ctx.regionFlag}`
+}
+
+const albName = (ctx: AnalysisContext): string => ctx.lb.LoadBalancerName ?? shortName(ctx.lb.LoadBalancerArn)
 
 /** `asg-doctor fix-nginx` for the whole fleet, and `--persist` for the launch template. */
 export function fleetFix(ctx: AnalysisContext): string[] {
-  const alb = ctx.lb.LoadBalancerName ?? shortName(ctx.lb.LoadBalancerArn)
-  return [`asg-doctor fix-nginx ${alb} ${ctx.regionFlag}`, `asg-doctor fix-nginx ${alb} --persist ${ctx.regionFlag}`]
+  const alb = albName(ctx)
+  return [cmd`asg-doctor fix-nginx ${alb} ${ctx.regionFlag}`, cmd`asg-doctor fix-nginx ${alb} --persist ${ctx.regionFlag}`]
 }
 
 /** One representative of each distinct OS / package manager, so remediation commands fit every instance. */

@@ -1,4 +1,5 @@
 import type {Finding, Rule} from '../types.js'
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import {defaultRoute, isBlackhole, routeTarget} from '../../analyze/network.js'
 import {albSubnets, describeSubnet} from './topology.js'
@@ -38,11 +39,11 @@ function toFinding(ctx: AnalysisContext, rtId: string, e: {subnets: AlbSubnet[];
   const azs = e.subnets.map((s) => s.az ?? s.subnetId).join(', ')
   const verb = e.replace ? 'replace-route' : 'create-route'
   const commands = igw
-    ? [`aws ec2 ${verb} --route-table-id ${rtId} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw} ${ctx.regionFlag}`]
+    ? [cmd`aws ec2 ${verb} --route-table-id ${rtId} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw} ${ctx.regionFlag}`]
     : [
-        `aws ec2 create-internet-gateway ${ctx.regionFlag}`,
-        `aws ec2 attach-internet-gateway --internet-gateway-id <igw-id from the previous command> --vpc-id ${vpcId} ${ctx.regionFlag}`,
-        `aws ec2 ${verb} --route-table-id ${rtId} --destination-cidr-block 0.0.0.0/0 --gateway-id <igw-id> ${ctx.regionFlag}`,
+        cmd`aws ec2 create-internet-gateway ${ctx.regionFlag}`,
+        cmd`aws ec2 attach-internet-gateway --internet-gateway-id <igw-id from the previous command> --vpc-id ${vpcId} ${ctx.regionFlag}`,
+        cmd`aws ec2 ${verb} --route-table-id ${rtId} --destination-cidr-block 0.0.0.0/0 --gateway-id <igw-id> ${ctx.regionFlag}`,
       ]
   return ctx.finding(ID, {
     key: `${ID}:${rtId}`,

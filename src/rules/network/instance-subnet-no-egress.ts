@@ -1,4 +1,5 @@
 import type {Instance, RouteTable} from '@aws-sdk/client-ec2'
+import {cmd, raw} from '../../lib/shell.js'
 import type {Finding, Rule} from '../types.js'
 import type {AnalysisContext, J} from '../../analyze/context.js'
 import {defaultRoute, isBlackhole, routeTarget} from '../../analyze/network.js'
@@ -102,19 +103,19 @@ function remediation(ctx: AnalysisContext, s: Stranded, vpcId: string, hasS3: bo
   const verb = defaultRoute(s.rt) ? 'replace-route' : 'create-route'
   const commands: string[] = []
   if (nat?.NatGatewayId) {
-    commands.push(`aws ec2 ${verb} --route-table-id ${rtId} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat.NatGatewayId} ${ctx.regionFlag}`)
+    commands.push(cmd`aws ec2 ${verb} --route-table-id ${rtId} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${nat.NatGatewayId} ${ctx.regionFlag}`)
   } else {
     const publicSubnet = ctx.snapshot.ec2.Subnets.find(
       (x) => x.VpcId === vpcId && x.AvailabilityZone === az && x.SubnetId && routeTarget(defaultRoute(ctx.routeTableFor(x.SubnetId)) ?? {}).kind === 'internet-gateway',
     )?.SubnetId
     commands.push(
-      `aws ec2 allocate-address --domain vpc ${ctx.regionFlag}`,
-      `aws ec2 create-nat-gateway --subnet-id ${publicSubnet ?? '<a public subnet in ' + (az ?? 'the same AZ') + '>'} --allocation-id <AllocationId from allocate-address> ${ctx.regionFlag}`,
-      `aws ec2 ${verb} --route-table-id ${rtId} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <NatGatewayId from create-nat-gateway> ${ctx.regionFlag}`,
+      cmd`aws ec2 allocate-address --domain vpc ${ctx.regionFlag}`,
+      cmd`aws ec2 create-nat-gateway --subnet-id ${publicSubnet ?? raw('<a-public-subnet-id>')} --allocation-id <AllocationId from allocate-address> ${ctx.regionFlag}`,
+      cmd`aws ec2 ${verb} --route-table-id ${rtId} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <NatGatewayId from create-nat-gateway> ${ctx.regionFlag}`,
     )
   }
   if (!hasS3) {
-    commands.push(`aws ec2 create-vpc-endpoint --vpc-id ${vpcId} --vpc-endpoint-type Gateway --service-name com.amazonaws.${ctx.snapshot.meta.region}.s3 --route-table-ids ${rtId} ${ctx.regionFlag}`)
+    commands.push(cmd`aws ec2 create-vpc-endpoint --vpc-id ${vpcId} --vpc-endpoint-type Gateway --service-name com.amazonaws.${ctx.snapshot.meta.region}.s3 --route-table-ids ${rtId} ${ctx.regionFlag}`)
   }
   return {
     summary: `Give ${s.subnetId} a way out: route 0.0.0.0/0 in ${rtId} to ${nat?.NatGatewayId ? `the available NAT gateway ${nat.NatGatewayId}` : 'a new NAT gateway'}${hasS3 ? '' : ' (an S3 gateway endpoint, the last command, is enough for dnf on Amazon Linux 2023)'}; then replace the instances (instance refresh) so user data runs again.`,

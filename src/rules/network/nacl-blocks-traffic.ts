@@ -1,4 +1,5 @@
 import type {FindingRef, Rule} from '../types.js'
+import {cmd} from '../../lib/shell.js'
 import type {NetworkAcl} from '@aws-sdk/client-ec2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
@@ -97,7 +98,7 @@ function toFinding(ctx: AnalysisContext, b: Block, explained: Set<string>) {
     numbers.every((n) => n !== undefined)
       ? peers.map(
           ([cidr], i) =>
-            `aws ec2 create-network-acl-entry --network-acl-id ${aclId} --rule-number ${numbers[i]} --protocol tcp --port-range From=${portRange.from},To=${portRange.to} --cidr-block ${cidr} --rule-action allow ${direction} ${ctx.regionFlag}`,
+            cmd`aws ec2 create-network-acl-entry --network-acl-id ${aclId} --rule-number ${numbers[i]} --protocol tcp --port-range From=${portRange.from},To=${portRange.to} --cidr-block ${cidr} --rule-action allow ${direction} ${ctx.regionFlag}`,
         )
       : undefined
   const refs: FindingRef[] = [...b.tgArns].filter((a) => explained.has(a)).map((resource) => ({ruleId: 'target-health-unhealthy', resource}))

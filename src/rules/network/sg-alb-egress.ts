@@ -1,4 +1,5 @@
 import type {FindingRef, Rule} from '../types.js'
+import {cmd, jsonArg, raw} from '../../lib/shell.js'
 import {shortName} from '../../analyze/context.js'
 import {evaluateSecurityGroups} from '../../analyze/network.js'
 import {instanceGroupIds, instanceTargets, listIds, targetPorts} from './topology.js'
@@ -66,7 +67,7 @@ export const sgAlbEgress: Rule = {
         remediation: {
           summary: `Allow TCP ${p.port} out of ${albGroupIds[0]} to the instances' security group.`,
           commands: instanceSgs.map(
-            (g) => `aws ec2 authorize-security-group-egress --group-id ${albGroupIds[0]} --ip-permissions 'IpProtocol=tcp,FromPort=${p.port},ToPort=${p.port},UserIdGroupPairs=[{GroupId=${g}}]' ${ctx.regionFlag}`,
+            (g) => cmd`aws ec2 authorize-security-group-egress --group-id ${albGroupIds[0]} --ip-permissions ${raw(jsonArg([{IpProtocol: 'tcp', FromPort: p.port, ToPort: p.port, UserIdGroupPairs: [{GroupId: g}]}]))} ${ctx.regionFlag}`,
           ),
         },
         severity: p.unknown ? 'warning' : undefined,

@@ -1,4 +1,5 @@
 import type {Finding, FindingRef, Rule} from '../types.js'
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
 import {cutOff, evaluateSecurityGroups, sgEvidence} from '../../analyze/network.js'
@@ -80,8 +81,8 @@ function toFinding(ctx: AnalysisContext, p: Problem, peer: Peer, subnets: Return
   }
   const refs: FindingRef[] = [...p.tgArns].filter((a) => explained.includes(a)).map((resource) => ({ruleId: 'target-health-unhealthy', resource}))
   const commands = albSg
-    ? [`aws ec2 authorize-security-group-ingress --group-id ${p.groupIds[0]} --protocol tcp --port ${p.port} --source-group ${albSg} ${ctx.regionFlag}`]
-    : cutSubnets.map((s) => `aws ec2 authorize-security-group-ingress --group-id ${p.groupIds[0]} --protocol tcp --port ${p.port} --cidr ${s.cidr} ${ctx.regionFlag}`)
+    ? [cmd`aws ec2 authorize-security-group-ingress --group-id ${p.groupIds[0]} --protocol tcp --port ${p.port} --source-group ${albSg} ${ctx.regionFlag}`]
+    : cutSubnets.map((s) => cmd`aws ec2 authorize-security-group-ingress --group-id ${p.groupIds[0]} --protocol tcp --port ${p.port} --cidr ${s.cidr} ${ctx.regionFlag}`)
   return ctx.finding(ID, {
     key: `${ID}:${p.groupIds.join(',')}:${p.port}`,
     message,

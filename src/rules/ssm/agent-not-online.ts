@@ -3,6 +3,7 @@
  * running, or no credentials or network from the start); ConnectionLost means it registered once and stopped
  * checking in. The configuration causes other ssm-* rules find point here with `explains`.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule, RuleOutcome} from '../types.js'
 import {notCollected, runningInstances} from './common.js'
@@ -43,7 +44,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
           summary:
             'Fix the causes linked to this finding; the agent retries on its own. If none is found, the agent is not installed or not running: install and enable it from the launch template\'s user data ' +
             '(dnf install -y amazon-ssm-agent && systemctl enable --now amazon-ssm-agent), or restart the instance so it starts again.',
-          commands: [`aws ec2 reboot-instances --instance-ids ${instanceId} ${ctx.regionFlag}`],
+          commands: [cmd`aws ec2 reboot-instances --instance-ids ${instanceId} ${ctx.regionFlag}`],
           console: 'EC2 console → the instance → Actions → Monitor and troubleshoot → Get system log: look for amazon-ssm-agent errors.',
         },
       }),

@@ -2,6 +2,7 @@
  * An agent SSM reports as not the latest still works, so this is information; below 2.3.68.0 Session Manager
  * refuses to open sessions at all, which deserves a warning.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule, RuleOutcome} from '../types.js'
 import {groupBy, notCollected} from './common.js'
@@ -44,7 +45,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
         data: {agentVersion: version, instanceIds},
         remediation: {
           summary: 'Update the agent with the AWS-UpdateSSMAgent document (needs the agent online); bake a current agent into the AMI or user data for new instances.',
-          commands: [`aws ssm send-command --document-name AWS-UpdateSSMAgent --instance-ids ${instanceIds.join(' ')} ${ctx.regionFlag}`],
+          commands: [cmd`aws ssm send-command --document-name AWS-UpdateSSMAgent --instance-ids ${instanceIds} ${ctx.regionFlag}`],
         },
       }),
     )

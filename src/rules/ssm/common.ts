@@ -2,6 +2,7 @@
  * Shared facts of the SSM readiness rules: which instances count, which endpoints and routes an instance's
  * agent would use to reach Systems Manager, and the remediation commands several rules give.
  */
+import {cmd, raw} from '../../lib/shell.js'
 import type {Instance, VpcEndpoint} from '@aws-sdk/client-ec2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
 import type {Finding, FindingRef, RuleOutcome} from '../types.js'
@@ -131,21 +132,20 @@ export function oneSubnetPerAz(ctx: AnalysisContext, instances: J<Instance>[]): 
  */
 export function createEndpointCommands(ctx: AnalysisContext, vpcId: string, services: SsmService[], subnetIds: string[]): string[] {
   const existingSg = SSM_SERVICES.flatMap((s) => endpointsFor(ctx, vpcId, s)).flatMap((e) => e.Groups ?? [])[0]?.GroupId
-  const cidr = ctx.vpc(vpcId)?.CidrBlock ?? '<vpc-cidr>'
+  const cidr = ctx.vpc(vpcId)?.CidrBlock ?? raw('<vpc-cidr>')
   const region = ctx.regionFlag
   const sgCommands = existingSg
     ? []
     : [
-        `SG=$(aws ec2 create-security-group --group-name ssm-endpoints --description "SSM interface endpoints: HTTPS from the VPC" --vpc-id ${vpcId} --query GroupId --output text ${region})`,
-        `aws ec2 authorize-security-group-ingress --group-id "$SG" --protocol tcp --port 443 --cidr ${cidr} ${region}`,
+        cmd`SG=$(aws ec2 create-security-group --group-name ssm-endpoints --description ${'SSM interface endpoints: HTTPS from the VPC'} --vpc-id ${vpcId} --query GroupId --output text ${region})`,
+        cmd`aws ec2 authorize-security-group-ingress --group-id "$SG" --protocol tcp --port 443 --cidr ${cidr} ${region}`,
       ]
-  const sg = existingSg ?? '"$SG"'
+  const sg = existingSg ?? raw('"$SG"')
   return [
     ...sgCommands,
     ...services.map(
       (svc) =>
-        `aws ec2 create-vpc-endpoint --vpc-id ${vpcId} --vpc-endpoint-type Interface --service-name ${serviceName(ctx.snapshot.meta.region, svc)} ` +
-        `--subnet-ids ${subnetIds.join(' ')} --security-group-ids ${sg} --private-dns-enabled ${region}`,
+        cmd`aws ec2 create-vpc-endpoint --vpc-id ${vpcId} --vpc-endpoint-type Interface --service-name ${serviceName(ctx.snapshot.meta.region, svc)} --subnet-ids ${subnetIds} --security-group-ids ${sg} --private-dns-enabled ${region}`,
     ),
   ]
 }

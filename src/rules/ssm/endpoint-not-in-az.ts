@@ -4,6 +4,7 @@
  * reaches Systems Manager. Not a blocker, then: a resilience and cost warning (the instance depends on another
  * AZ, and pays cross-AZ data transfer).
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, endpointsFor, oneSubnetPerAz, perVpc} from './common.js'
@@ -29,7 +30,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
             data: {vpcEndpointId: endpoint.VpcEndpointId, service: svc, endpointAzs: zones, missingAzs, instanceIds: outside.map((i) => i.InstanceId)},
             remediation: {
               summary: `Add a subnet in each of ${missingAzs.join(', ')} to ${endpoint.VpcEndpointId}.`,
-              commands: [`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpoint.VpcEndpointId} --add-subnet-ids ${addSubnets.join(' ')} ${ctx.regionFlag}`],
+              commands: [cmd`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpoint.VpcEndpointId} --add-subnet-ids ${addSubnets} ${ctx.regionFlag}`],
             },
           }),
         ]

@@ -3,6 +3,7 @@
  * a private hosted zone that resolves to the endpoint's interfaces. Off, the agent resolves the public
  * addresses: through a NAT gateway that still works (the endpoint is merely unused), without one it fails.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, endpointsFor, explainsOffline, internetPath, perVpc} from './common.js'
@@ -29,7 +30,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
           data: {vpcEndpointId: endpoint.VpcEndpointId, service: svc, strandedInstanceIds: stranded},
           remediation: {
             summary: `Turn on private DNS for ${endpoint.VpcEndpointId} (the VPC needs enableDnsSupport and enableDnsHostnames).`,
-            commands: [`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpoint.VpcEndpointId} --private-dns-enabled ${ctx.regionFlag}`],
+            commands: [cmd`aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpoint.VpcEndpointId} --private-dns-enabled ${ctx.regionFlag}`],
           },
           ...(stranded.length > 0 ? {explains: explainsOffline(stranded)} : {}),
         }),

@@ -3,6 +3,7 @@
  * from the instances. Endpoint groups' egress does not matter (replies to admitted traffic always leave), nor
  * do endpoints with private DNS off, which the agents do not use.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, explainsOffline, perVpc, usableEndpoint} from './common.js'
@@ -40,7 +41,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
           data: {vpcEndpointId: endpoint.VpcEndpointId, service: svc, endpointGroups: groups, instanceIds},
           remediation: {
             summary: `Allow HTTPS into ${groups[0]} from the instances' security group${sourceGroups.length > 1 ? 's' : ''}.`,
-            commands: sourceGroups.map((g) => `aws ec2 authorize-security-group-ingress --group-id ${groups[0]} --protocol tcp --port 443 --source-group ${g} ${ctx.regionFlag}`),
+            commands: sourceGroups.map((g) => cmd`aws ec2 authorize-security-group-ingress --group-id ${groups[0]} --protocol tcp --port 443 --source-group ${g} ${ctx.regionFlag}`),
           },
           explains: explainsOffline(instanceIds),
         }),

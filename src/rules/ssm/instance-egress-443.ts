@@ -5,6 +5,7 @@
  * let 443 out and the ephemeral-port replies in, and an endpoint subnet's ACL the reverse. Traffic inside one
  * subnet never crosses its ACL. The NAT gateway's own subnet ACL is not checked.
  */
+import {cmd, jsonArg, raw} from '../../lib/shell.js'
 import type {Instance, NetworkAcl} from '@aws-sdk/client-ec2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
 import {describeNaclVerdict, evaluateNaclFlow, evaluateSecurityGroups, formatPorts} from '../../analyze/network.js'
@@ -51,7 +52,7 @@ function naclProblems(ctx: AnalysisContext, source: FlowEnd, destination: FlowEn
         key: `${v.networkAclId}|${v.egress}|${formatPorts(v.ports)}|${v.peerCidr}`,
         text: `${leg.startsWith('reply') ? `replies from ${what}` : what}: ${describeNaclVerdict(v)}`,
         aclEntry: {acl, egress: v.egress, below: Math.min(...v.denyingRules), entry: `tcp|${v.ports.from}-${v.ports.to}|${v.peerCidr}`},
-        command: `aws ec2 create-network-acl-entry --network-acl-id ${v.networkAclId} ${v.egress ? '--egress' : '--ingress'} --rule-number ${RULE} --protocol tcp --port-range From=${v.ports.from},To=${v.ports.to} --cidr-block ${v.peerCidr} --rule-action allow ${ctx.regionFlag}`,
+        command: cmd`aws ec2 create-network-acl-entry --network-acl-id ${v.networkAclId} ${v.egress ? '--egress' : '--ingress'} --rule-number ${raw(RULE)} --protocol tcp --port-range From=${v.ports.from},To=${v.ports.to} --cidr-block ${v.peerCidr} --rule-action allow ${ctx.regionFlag}`,
       },
     ]
   })
@@ -73,7 +74,7 @@ function problems(ctx: AnalysisContext, instance: J<Instance>): Problem[] {
     out.push({
       key: `sg|${target}`,
       text: `security groups ${groupIds.join(', ')} allow no TCP 443 out to ${cidr} (${what})`,
-      command: `aws ec2 authorize-security-group-egress --group-id ${groupIds[0]} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,${target}' ${ctx.regionFlag}`,
+      command: cmd`aws ec2 authorize-security-group-egress --group-id ${groupIds[0]} --ip-permissions ${raw(jsonArg([{IpProtocol: 'tcp', FromPort: 443, ToPort: 443, ...(peerGroups[0] ? {UserIdGroupPairs: [{GroupId: peerGroups[0]}]} : {IpRanges: [{CidrIp: cidr}]})}]))} ${ctx.regionFlag}`,
     })
   }
   const path = internetPath(ctx, instance)

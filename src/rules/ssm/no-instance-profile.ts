@@ -3,6 +3,8 @@
  * profile, a profile IAM no longer knows, or a profile without a role: no credentials, so the agent cannot
  * even register.
  */
+import {cmd, raw, shellCommand} from '../../lib/shell.js'
+import type {Token} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Remediation, Rule, RuleOutcome} from '../types.js'
 import {explainsOffline, notCollected, runningInstances} from './common.js'
@@ -13,17 +15,17 @@ export const id = 'ssm-no-instance-profile'
 export const SUGGESTED_ROLE = 'ssm-instance-role'
 export const SUGGESTED_PROFILE = 'ssm-instance-profile'
 
-const TRUST_EC2 = `'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'`
+const TRUST_EC2 = JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: 'ec2.amazonaws.com'}, Action: 'sts:AssumeRole'}]})
 
 const createRole = [
-  `aws iam create-role --role-name ${SUGGESTED_ROLE} --assume-role-policy-document ${TRUST_EC2}`,
-  `aws iam attach-role-policy --role-name ${SUGGESTED_ROLE} --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+  cmd`aws iam create-role --role-name ${SUGGESTED_ROLE} --assume-role-policy-document ${TRUST_EC2}`,
+  cmd`aws iam attach-role-policy --role-name ${SUGGESTED_ROLE} --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore`,
 ]
 
 /** One command over several instances: a shell loop, so a fleet's fix stays one paste. */
-function forEach(instanceIds: string[], command: (id: string) => string): string[] {
+function forEach(instanceIds: string[], command: (id: Token) => string): string[] {
   if (instanceIds.length === 1) return [command(instanceIds[0])]
-  return [`for id in ${instanceIds.join(' ')}; do ${command('"$id"')}; done`]
+  return [`for id in ${shellCommand(...instanceIds)}; do ${command(raw('"$id"'))}; done`]
 }
 
 function remediation(ctx: AnalysisContext, instanceIds: string[], arn: string | undefined, profileName: string | undefined): Remediation {
@@ -32,18 +34,18 @@ function remediation(ctx: AnalysisContext, instanceIds: string[], arn: string | 
   if (profileName) {
     return {
       summary: `Give instance profile ${profileName} a role that has AmazonSSMManagedInstanceCore.`,
-      commands: [...createRole, `aws iam add-role-to-instance-profile --instance-profile-name ${profileName} --role-name ${SUGGESTED_ROLE}`],
+      commands: [...createRole, cmd`aws iam add-role-to-instance-profile --instance-profile-name ${profileName} --role-name ${SUGGESTED_ROLE}`],
     }
   }
   const createProfile = [
     ...createRole,
-    `aws iam create-instance-profile --instance-profile-name ${SUGGESTED_PROFILE}`,
-    `aws iam add-role-to-instance-profile --instance-profile-name ${SUGGESTED_PROFILE} --role-name ${SUGGESTED_ROLE}`,
+    cmd`aws iam create-instance-profile --instance-profile-name ${SUGGESTED_PROFILE}`,
+    cmd`aws iam add-role-to-instance-profile --instance-profile-name ${SUGGESTED_PROFILE} --role-name ${SUGGESTED_ROLE}`,
   ]
   if (!arn) {
     return {
       summary: `Create an instance profile whose role has AmazonSSMManagedInstanceCore and associate it with ${which}. ${lt}`,
-      commands: [...createProfile, ...forEach(instanceIds, (id) => `aws ec2 associate-iam-instance-profile --instance-id ${id} --iam-instance-profile Name=${SUGGESTED_PROFILE} ${ctx.regionFlag}`)],
+      commands: [...createProfile, ...forEach(instanceIds, (id) => cmd`aws ec2 associate-iam-instance-profile --instance-id ${id} --iam-instance-profile Name=${SUGGESTED_PROFILE} ${ctx.regionFlag}`)],
     }
   }
   return {
@@ -53,7 +55,7 @@ function remediation(ctx: AnalysisContext, instanceIds: string[], arn: string | 
       ...forEach(
         instanceIds,
         (id) =>
-          `aws ec2 replace-iam-instance-profile-association --association-id "$(aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=${id} --query 'IamInstanceProfileAssociations[0].AssociationId' --output text ${ctx.regionFlag})" --iam-instance-profile Name=${SUGGESTED_PROFILE} ${ctx.regionFlag}`,
+          cmd`aws ec2 replace-iam-instance-profile-association --association-id "$(aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=${id} --query 'IamInstanceProfileAssociations[0].AssociationId' --output text ${ctx.regionFlag})" --iam-instance-profile Name=${SUGGESTED_PROFILE} ${ctx.regionFlag}`,
       ),
     ],
   }

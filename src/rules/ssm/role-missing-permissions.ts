@@ -2,6 +2,7 @@
  * Reads what the instance role's policies actually allow, attached managed and inline alike, rather than
  * trusting a policy's name: a policy called "ssm-access" can grant nothing, and a custom one can grant it all.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule, RuleOutcome} from '../types.js'
 import {explainsOffline, groupBy, instanceRole, notCollected, roleDocuments, runningInstances} from './common.js'
@@ -25,7 +26,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
     const report = evaluateSsmPermissions(docs)
     const instanceIds = members.map((m) => m.instanceId)
     const read = `policies read: ${docs.map((d) => d.name).join(', ') || 'none'}`
-    const attach = `aws iam attach-role-policy --role-name ${roleName} --policy-arn ${SSM_CORE_POLICY_ARN}`
+    const attach = cmd`aws iam attach-role-policy --role-name ${roleName} --policy-arn ${SSM_CORE_POLICY_ARN}`
     const denied = report.missing.filter((v) => v.verdict === 'denied')
     const base = {resources: [members[0].roleArn ?? roleName, ...instanceIds], data: {roleName, instanceIds, ...report}}
     if (report.missing.length > 0) {

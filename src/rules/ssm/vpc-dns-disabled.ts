@@ -3,6 +3,7 @@
  * private. enableDnsHostnames off stops interface endpoints' private DNS from working (AWS requires both
  * attributes for it), which only matters when the agents rely on such endpoints.
  */
+import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, explainsOffline, perVpc, usableEndpoint} from './common.js'
@@ -29,7 +30,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
         data: {vpcId, ...attrs, instanceIds},
         remediation: {
           summary: `Turn on ${off.join(' and ')} for ${vpcId} (one attribute per call).`,
-          commands: off.map((a) => `aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --${a === 'enableDnsSupport' ? 'enable-dns-support' : 'enable-dns-hostnames'} '{"Value":true}' ${ctx.regionFlag}`),
+          commands: off.map((a) => cmd`aws ec2 modify-vpc-attribute --vpc-id ${vpcId} ${a === 'enableDnsSupport' ? '--enable-dns-support' : '--enable-dns-hostnames'} ${'{"Value":true}'} ${ctx.regionFlag}`),
         },
         explains: explainsOffline(instanceIds),
       }),

@@ -2,11 +2,13 @@ import {describe, expect, it} from 'vitest'
 import {launchTemplateNoWebServer} from '../../../src/rules/health/launch-template-no-web-server.js'
 import {mergeUserData, userDataText} from '../../../src/lib/user-data.js'
 import {judgeUserData} from '../../../src/rules/health/user-data.js'
+import {INSTALL_MARKER, installScript} from '../../../src/ssm/install-script.js'
 import {BROKEN_USER_DATA, LT_ID, NGINX_USER_DATA, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {FAILED, HEALTHY, TIMEOUT, b64, b64gz, run, setHealth, setUserData} from './helpers.js'
 
 const INITIAL = {State: 'initial', Reason: 'Elb.InitialHealthChecking'}
-const NGINX_LINES = 'dnf install -y nginx\necho ok > /usr/share/nginx/html/health\nsystemctl enable --now nginx'
+/** The block fix-nginx --persist writes for this target group (port 80, /health): the rule proposes the same. */
+const NGINX_BLOCK = installScript({port: 80, healthCheckPath: '/health'}).join('\n')
 
 /** The user data a create-launch-template-version command would write, decoded. */
 const newUserDataOf = (command: string): string =>
@@ -53,7 +55,7 @@ describe('launch-template-no-web-server', () => {
     expect(f.message).toContain('unless AMI ami-0c02fb55956c7d316 has a web server baked in')
     expect(f.evidence).toContain('user data (6 lines) installs amazon-cloudwatch-agent; no web server, container or app server is started')
     expect(f.explains).toEqual([{ruleId: 'target-health-unhealthy', resource: TG_ARN}])
-    expect(f.remediation.summary).toContain('dnf install -y nginx; echo ok > /usr/share/nginx/html/health; systemctl enable --now nginx')
+    expect(f.remediation.summary).toContain('Add to the user data the install script of asg-doctor fix-nginx (install nginx with dnf, yum or apt-get, unless it is installed; write /etc/nginx/conf.d/asg-doctor.conf: listen on 80 as the default server, answer /health with 200; then nginx -t, enable and start)')
     expect(f.remediation.summary).toContain('asg-doctor fix-nginx')
     const [create, refresh, fix] = f.remediation.commands!
     expect(create).toMatch(new RegExp(`^aws ec2 create-launch-template-version --launch-template-id ${LT_ID} --source-version 1 --launch-template-data '\\{"UserData":"[A-Za-z0-9+/=]+"\\}' --region us-east-1$`))
@@ -61,7 +63,10 @@ describe('launch-template-no-web-server', () => {
     const userData = newUserDataOf(create)
     expect(userData).toContain('Content-Type: multipart/mixed')
     expect(userData).toContain(BROKEN_USER_DATA.trim())
-    expect(userDataText(b64(userData))).toBe(`${BROKEN_USER_DATA.trim()}\n#!/bin/bash\nset -euo pipefail\n${NGINX_LINES}\n`)
+    expect(userDataText(b64(userData))).toBe(`${BROKEN_USER_DATA.trim()}\n${NGINX_BLOCK}\n`)
+    // What fix-nginx --persist looks for to stay idempotent: it would find its block already there.
+    expect(userData).toContain(NGINX_BLOCK)
+    expect(userData).toContain(INSTALL_MARKER)
     expect(refresh).toBe('aws autoscaling start-instance-refresh --auto-scaling-group-name web-asg --region us-east-1')
     expect(fix).toBe('asg-doctor fix-nginx web-alb --region us-east-1')
   })
@@ -88,7 +93,7 @@ describe('launch-template-no-web-server', () => {
     const [f] = run(launchTemplateNoWebServer, w)
     expect(f.message).toContain('web-lt version 1, used by web-asg, has no user data')
     expect(f.evidence).toContain('LaunchTemplateData.UserData is empty')
-    expect(newUserDataOf(f.remediation.commands![0])).toBe(`#!/bin/bash\nset -euo pipefail\n${NGINX_LINES}\n`)
+    expect(newUserDataOf(f.remediation.commands![0])).toBe(NGINX_BLOCK)
   })
 
   it('finds nginx installed with dnf but never started', () => {
@@ -97,13 +102,13 @@ describe('launch-template-no-web-server', () => {
     expect(f.data?.userDataFixLines).toEqual(['systemctl enable --now nginx'])
   })
 
-  it('speaks apt to an Ubuntu script and pins the group to the new version', () => {
+  it('names the package steps for a person at a shell and pins the group to the new version', () => {
     const w = broken('#!/bin/bash\napt-get update\napt-get install -y unzip\n')
     w.autoscaling.AutoScalingGroups[0].LaunchTemplate!.Version = '1'
     const [f] = run(launchTemplateNoWebServer, w)
-    expect(f.remediation.summary).toContain('apt-get update && apt-get install -y nginx; echo ok > /var/www/html/health')
+    expect(f.remediation.console).toContain('apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx && systemctl enable nginx && systemctl restart nginx')
     expect(f.remediation.commands).toContain(
-      `aws autoscaling update-auto-scaling-group --auto-scaling-group-name web-asg --launch-template LaunchTemplateId=${LT_ID},Version='$Latest' --region us-east-1`,
+      `aws autoscaling update-auto-scaling-group --auto-scaling-group-name web-asg --launch-template 'LaunchTemplateId=${LT_ID},Version=$Latest' --region us-east-1`,
     )
   })
 
@@ -120,7 +125,23 @@ describe('launch-template-no-web-server', () => {
     const [f] = run(launchTemplateNoWebServer, broken('#cloud-config\npackages:\n  - jq\nruncmd:\n  - echo hi\n'))
     const userData = newUserDataOf(f.remediation.commands![0])
     expect(userData).toContain('Content-Type: text/cloud-config')
-    expect(userDataText(b64(userData))).toContain(`packages:\n  - jq\nruncmd:\n  - echo hi\n#!/bin/bash\nset -euo pipefail\n${NGINX_LINES}`)
+    expect(userDataText(b64(userData))).toContain(`packages:\n  - jq\nruncmd:\n  - echo hi\n${NGINX_BLOCK}`)
+  })
+
+  it('serves the target group\'s own port and a health-check port of its own', () => {
+    const w = broken()
+    setUserData(w, undefined)
+    Object.assign(w.elbv2.TargetGroups[0], {Port: 8080, HealthCheckPort: '8081', HealthCheckPath: '/status/ready'})
+    const [f] = run(launchTemplateNoWebServer, w)
+    expect(newUserDataOf(f.remediation.commands![0])).toBe(installScript({port: 8080, healthCheckPort: 8081, healthCheckPath: '/status/ready'}).join('\n'))
+  })
+
+  it('writes no user data for a health-check path a script cannot serve safely, and says so', () => {
+    const w = broken()
+    w.elbv2.TargetGroups[0].HealthCheckPath = "/h';touch${IFS}pwned;'"
+    const [f] = run(launchTemplateNoWebServer, w)
+    expect(f.remediation.commands!.some((c) => c.includes('create-launch-template-version'))).toBe(false)
+    expect(f.remediation.summary).toContain('Add an nginx install to the user data by hand: the health-check path "/h\';touch${IFS}pwned;\'" is not one a generated script serves safely')
   })
 
   it('says to edit by hand user data that cloud-init cannot merge', () => {
@@ -154,8 +175,8 @@ describe('launch-template-no-web-server', () => {
   })
 
   it('passes on the user data fix-nginx --persist writes, nested MIME included', () => {
-    const fixed = mergeUserData(BROKEN_USER_DATA, `#!/bin/bash\n${NGINX_LINES}\n`)
+    const fixed = mergeUserData(BROKEN_USER_DATA, NGINX_BLOCK)
     expect(run(launchTemplateNoWebServer, broken(fixed))).toEqual([])
-    expect(run(launchTemplateNoWebServer, broken(mergeUserData(MIME(BROKEN_USER_DATA, 'base64'), `#!/bin/bash\n${NGINX_LINES}\n`)))).toEqual([])
+    expect(run(launchTemplateNoWebServer, broken(mergeUserData(MIME(BROKEN_USER_DATA, 'base64'), NGINX_BLOCK)))).toEqual([])
   })
 })

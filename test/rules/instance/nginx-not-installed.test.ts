@@ -34,9 +34,10 @@ describe('nginx-not-installed', () => {
       ]),
     )
     expect(f.remediation.summary).toContain('dies with it')
+    expect(f.remediation.summary).toContain('serve /health on port 80 as the default server')
     expect(f.remediation.commands).toEqual([
-      'sudo dnf install -y nginx && sudo systemctl enable --now nginx && echo ok | sudo tee /usr/share/nginx/html/health >/dev/null',
-      `aws ssm send-command --document-name AWS-RunShellScript --instance-ids ${INSTANCE_IDS.join(' ')} --parameters '{"commands":["dnf install -y nginx","systemctl enable --now nginx","echo ok > /usr/share/nginx/html/health"]}' --region us-east-1`,
+      'sudo dnf install -y nginx && sudo systemctl enable nginx && sudo systemctl restart nginx',
+      `asg-doctor fix-nginx web-alb --instance-ids ${INSTANCE_IDS.join(',')} --region us-east-1`,
       'asg-doctor fix-nginx web-alb --region us-east-1',
       'asg-doctor fix-nginx web-alb --persist --region us-east-1',
     ])
@@ -47,10 +48,10 @@ describe('nginx-not-installed', () => {
     const al2 = edit(sample('al2023-nginx-missing'), {'os.version': '2', 'os.name': 'Amazon Linux 2', pkg: 'yum'})
     const [f] = findings(nginxNotInstalled, worldWith([ubuntu, al2, al2]))
     expect(f.remediation.commands!.slice(0, 2)).toEqual([
-      'sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y nginx && sudo systemctl enable --now nginx && echo ok | sudo tee /var/www/html/health >/dev/null',
-      'sudo amazon-linux-extras install -y nginx1 && sudo systemctl enable --now nginx && echo ok | sudo tee /usr/share/nginx/html/health >/dev/null',
+      'sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx && sudo systemctl enable nginx && sudo systemctl restart nginx',
+      'sudo amazon-linux-extras install -y nginx1 && sudo systemctl enable nginx && sudo systemctl restart nginx',
     ])
-    expect(f.remediation.commands![3]).toContain(`--instance-ids ${INSTANCE_IDS[1]} ${INSTANCE_IDS[2]} `)
+    expect(f.remediation.commands![2]).toBe(`asg-doctor fix-nginx web-alb --instance-ids ${INSTANCE_IDS.join(',')} --region us-east-1`)
   })
 
   it('is not applicable without on-instance results (--no-ssm), or when no instance answered', () => {

@@ -25,7 +25,7 @@ describe('sg-alb-egress', () => {
     expect(f.resources).toEqual([ALB_SG, ...INSTANCE_IDS, TG_ARN])
     expect(f.explains).toEqual([{ruleId: 'target-health-unhealthy', resource: TG_ARN}])
     expect(f.remediation.commands).toEqual([
-      `aws ec2 authorize-security-group-egress --group-id ${ALB_SG} --ip-permissions 'IpProtocol=tcp,FromPort=80,ToPort=80,UserIdGroupPairs=[{GroupId=${WEB_SG}}]' --region us-east-1`,
+      `aws ec2 authorize-security-group-egress --group-id ${ALB_SG} --ip-permissions '[{"IpProtocol":"tcp","FromPort":80,"ToPort":80,"UserIdGroupPairs":[{"GroupId":"${WEB_SG}"}]}]' --region us-east-1`,
     ])
   })
 

@@ -32,7 +32,7 @@ describe('ssm-instance-egress-443', () => {
     expect(out[0].ruleId).toBe('ssm-instance-egress-443')
     expect(out[0].message).toContain(`HTTPS from ${INSTANCE_IDS[0]} (subnet ${PRIVATE_SUBNETS[0]}) to Systems Manager is blocked: security groups ${WEB_SG} allow no TCP 443 out to ${PRIVATE_CIDRS[0]}`)
     expect(out[0].remediation.commands).toEqual([
-      `aws ec2 authorize-security-group-egress --group-id ${WEB_SG} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=${ENDPOINT_SG}}]' --region us-east-1`,
+      `aws ec2 authorize-security-group-egress --group-id ${WEB_SG} --ip-permissions '[{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"UserIdGroupPairs":[{"GroupId":"${ENDPOINT_SG}"}]}]' --region us-east-1`,
     ])
     expect(out[0].explains).toEqual([{ruleId: 'ssm-agent-not-online', resource: INSTANCE_IDS[0]}])
   })
@@ -44,7 +44,7 @@ describe('ssm-instance-egress-443', () => {
     expect(out).toHaveLength(3)
     expect(out[0].evidence[0]).toBe(`security groups ${WEB_SG} allow no TCP 443 out to 0.0.0.0/0 (ssm.us-east-1.amazonaws.com through nat-0a1a1a1a1a1a1a1a1)`)
     expect(out[0].remediation.commands).toEqual([
-      `aws ec2 authorize-security-group-egress --group-id ${WEB_SG} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]' --region us-east-1`,
+      `aws ec2 authorize-security-group-egress --group-id ${WEB_SG} --ip-permissions '[{"IpProtocol":"tcp","FromPort":443,"ToPort":443,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]' --region us-east-1`,
     ])
   })
 
