@@ -7,6 +7,7 @@ import {allRules} from '../rules/index.js'
 import {SEVERITIES} from '../rules/types.js'
 import type {CheckResult, Finding, Rule, RuleMeta, Severity} from '../rules/types.js'
 import type {Snapshot} from '../snapshot/types.js'
+import {describeHealthCheckPort, matcherCodes} from './target-group.js'
 
 export const REPORT_SCHEMA = 'asg-doctor-report'
 export const REPORT_VERSION = 1
@@ -71,7 +72,7 @@ export interface Overview {
 }
 
 export interface AnalyzeOptions {
-  rules?: readonly Rule[]
+  rules?: readonly Rule<string>[]
   /** Rule metadata by id; the project's catalogue unless a test brings its own. */
   catalogue?: ReadonlyMap<string, RuleMeta>
   /** Findings at or above this severity make the report's status `problems`. Default `error`. */
@@ -83,7 +84,7 @@ const severityRank = (s: Severity) => SEVERITIES.indexOf(s)
 const confidenceRank = {certain: 0, likely: 1, possible: 2} as const
 
 export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Report {
-  const ctx = new AnalysisContext(snapshot, options.catalogue)
+  const ctx = new AnalysisContext<string>(snapshot, options.catalogue)
   const rules = options.rules ?? allRules
   const failOn = options.failOn ?? 'error'
   const findings: Finding[] = []
@@ -255,7 +256,7 @@ function overview(ctx: AnalysisContext): Overview {
       healthCheck:
         t.HealthCheckEnabled === false
           ? 'disabled'
-          : `${t.HealthCheckProtocol ?? 'HTTP'}${t.HealthCheckPath ? ' ' + t.HealthCheckPath : ''} on ${t.HealthCheckPort === 'traffic-port' || !t.HealthCheckPort ? 'traffic port' : 'port ' + t.HealthCheckPort}, expects ${t.Matcher?.HttpCode ?? '200'}`,
+          : `${t.HealthCheckProtocol ?? 'HTTP'}${t.HealthCheckPath ? ' ' + t.HealthCheckPath : ''} on ${describeHealthCheckPort(t)}, expects ${matcherCodes(t)}`,
       targets: countTargets(ctx.targetHealth(t.TargetGroupArn ?? '').map((d) => d.TargetHealth?.State)),
     })),
     autoScalingGroups: ctx.autoScalingGroups.map((g) => ({

@@ -21,7 +21,7 @@ const catalogue = new Map([
   ['aside', meta('aside', 'warning')],
   ['blocked', meta('blocked', 'error', ['ec2:DescribeNetworkAcls'])],
 ])
-const rules: Rule[] = [
+const rules: Rule<string>[] = [
   {
     id: 'symptom',
     check: (ctx) => [ctx.finding('symptom', {message: '3 of 3 targets of web-tg are unhealthy', resources: [TG_ARN], remediation: {summary: 'see the cause'}})],

@@ -1,12 +1,11 @@
-import type {RuleMeta} from '../types.js'
+import type {CatalogueEntry} from '../types.js'
 
-const ELB = (action: string) => `elasticloadbalancing:${action}`
-const LISTENERS = [ELB('DescribeListeners'), ELB('DescribeRules')]
-const HEALTH = [ELB('DescribeTargetGroups'), ELB('DescribeTargetHealth')]
+const LISTENERS = ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules'] as const
+const HEALTH = ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'] as const
 const ASG = 'autoscaling:DescribeAutoScalingGroups'
 
 /** Listener, target group, target health, health-check settings and Auto Scaling rules. */
-export const healthCatalogue: RuleMeta[] = [
+export const healthCatalogue = [
   {
     id: 'alb-state',
     category: 'listener',
@@ -14,7 +13,7 @@ export const healthCatalogue: RuleMeta[] = [
     severity: 'error',
     description: 'Checks that the load balancer\'s state is `active` (not provisioning, active_impaired or failed).',
     risk: 'A load balancer that is not active routes nothing, or cannot scale with the traffic.',
-    requires: [ELB('DescribeLoadBalancers')],
+    requires: ['elasticloadbalancing:DescribeLoadBalancers'],
   },
   {
     id: 'listener-default-action',
@@ -33,7 +32,7 @@ export const healthCatalogue: RuleMeta[] = [
     severity: 'warning',
     description: 'Checks that every target group in the snapshot (those the Auto Scaling groups are attached to) is forwarded to by a listener default action or rule of this load balancer.',
     risk: 'The instances register and pass nothing: their target group gets no traffic, and the listener serves something else.',
-    requires: [...LISTENERS, ELB('DescribeTargetGroups')],
+    requires: [...LISTENERS, 'elasticloadbalancing:DescribeTargetGroups'],
   },
   {
     id: 'target-group-empty',
@@ -88,7 +87,7 @@ export const healthCatalogue: RuleMeta[] = [
     severity: 'warning',
     description: 'Checks that the health-check timeout is well below the interval (under 80%), that the unhealthy threshold is at least 2, and that health checks are enabled on instance and IP target groups.',
     risk: 'Slow answers overlap the next check, single losses make targets flap, and without health checks dead targets keep getting traffic.',
-    requires: [ELB('DescribeTargetGroups')],
+    requires: ['elasticloadbalancing:DescribeTargetGroups'],
   },
   {
     id: 'asg-not-attached',
@@ -145,4 +144,4 @@ export const healthCatalogue: RuleMeta[] = [
     risk: 'Nothing listens on the health-check port: every target is unhealthy and users get 502 (the reference incident).',
     requires: [ASG, 'ec2:DescribeLaunchTemplateVersions', ...HEALTH],
   },
-]
+] as const satisfies readonly CatalogueEntry[]

@@ -6,7 +6,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Remediation, Rule, Severity} from '../types.js'
 import {eqi} from './util.js'
 
-export const ID = 'alb-state'
+const ID = 'alb-state'
 
 function check(ctx: AnalysisContext): Finding[] {
   const code = ctx.lb.State?.Code ?? 'unknown'
@@ -43,4 +43,4 @@ function check(ctx: AnalysisContext): Finding[] {
   ]
 }
 
-export const albState: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -3,10 +3,10 @@
  * message (an invalid AMI, no capacity in the AZ, an instance profile the caller may not pass...).
  */
 import type {AnalysisContext} from '../../analyze/context.js'
-import type {Finding, Rule} from '../types.js'
+import type {Finding, FindingRef, Rule} from '../types.js'
 import {eqi} from './util.js'
 
-export const ID = 'asg-launch-failures'
+const ID = 'asg-launch-failures'
 
 const DAY_MS = 24 * 3600 * 1000
 
@@ -49,7 +49,7 @@ function check(ctx: AnalysisContext): Finding[] {
         explains: stillFailing
           ? [
               {ruleId: 'asg-no-capacity', resource: name},
-              ...tgArns.flatMap((resource) => [
+              ...tgArns.flatMap((resource): FindingRef[] => [
                 {ruleId: 'target-group-empty', resource},
                 {ruleId: 'listener-default-action', resource},
               ]),
@@ -60,4 +60,4 @@ function check(ctx: AnalysisContext): Finding[] {
   })
 }
 
-export const asgLaunchFailures: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -8,7 +8,7 @@ import type {Finding, Rule} from '../types.js'
 import {inServiceIds, servingTargets, snapshotTgArns, tgName} from './util.js'
 import type {Group} from './util.js'
 
-export const ID = 'asg-not-attached'
+const ID = 'asg-not-attached'
 
 function inAlbVpc(ctx: AnalysisContext, g: Group): boolean {
   const subnets = (g.VPCZoneIdentifier ?? '').split(',').map((s) => s.trim()).filter(Boolean)
@@ -52,4 +52,4 @@ function check(ctx: AnalysisContext): Finding[] {
   })
 }
 
-export const asgNotAttached: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

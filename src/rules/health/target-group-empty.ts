@@ -6,7 +6,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {registeredTargets, tgName} from './util.js'
 
-export const ID = 'target-group-empty'
+const ID = 'target-group-empty'
 
 /** Target groups the listeners' default actions forward to: an empty one there takes the whole site down. */
 function defaultActionTgArns(ctx: AnalysisContext): Set<string> {
@@ -51,4 +51,4 @@ function check(ctx: AnalysisContext): Finding[] {
     })
 }
 
-export const targetGroupEmpty: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

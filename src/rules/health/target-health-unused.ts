@@ -7,7 +7,7 @@ import type {Finding, Rule} from '../types.js'
 import {eqi, plural, reasonIs, servingTargets, targetAz, targetIds, targetLine, targetsInState, tgName} from './util.js'
 import type {TargetDesc} from './util.js'
 
-export const ID = 'target-health-unused'
+const ID = 'target-health-unused'
 
 type Cause = 'az-not-enabled' | 'instance-stopped' | 'instance-gone' | 'no-listener' | 'not-registered' | 'other'
 
@@ -93,4 +93,4 @@ function check(ctx: AnalysisContext): Finding[] {
   })
 }
 
-export const targetHealthUnused: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

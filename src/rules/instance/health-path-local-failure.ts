@@ -7,7 +7,7 @@ import type {Finding, Rule} from '../types.js'
 import type {Checked} from './util.js'
 import {idList, ids, perProbe, probeResult, servesHealthCheck, targetHealthRefs, tgNames} from './util.js'
 
-export const ID = 'health-path-local-failure'
+const ID = 'health-path-local-failure'
 
 /** What a code tells about the server, for the evidence. */
 function hint(c: Checked): string {
@@ -45,4 +45,4 @@ function check(ctx: AnalysisContext) {
   })
 }
 
-export const healthPathLocalFailure: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -10,7 +10,7 @@ import {
   refsFor, sendCommand, servesHealthCheck, targetHealthRefs, tgNames,
 } from './util.js'
 
-export const ID = 'nginx-not-installed'
+const ID = 'nginx-not-installed'
 
 function check(ctx: AnalysisContext) {
   return perProbe(ctx, (probe, checked): Finding[] => {
@@ -50,4 +50,4 @@ function check(ctx: AnalysisContext) {
   })
 }
 
-export const nginxNotInstalled: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -7,7 +7,7 @@ import type {Finding, Rule} from '../types.js'
 import type {Checked} from './util.js'
 import {PERSIST_NOTE, fleetFix, idList, ids, perProbe, refsFor, sendCommand, targetHealthRefs, tgNames} from './util.js'
 
-export const ID = 'nginx-not-running'
+const ID = 'nginx-not-running'
 
 const RUNNING = new Set(['active', 'reloading'])
 
@@ -46,4 +46,4 @@ function check(ctx: AnalysisContext) {
   })
 }
 
-export const nginxNotRunning: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -8,7 +8,7 @@ import type {Finding, Rule} from '../types.js'
 import type {Checked} from './util.js'
 import {idList, ids, perProbe, refsFor, sendCommand, targetHealthRefs, tgNames} from './util.js'
 
-export const ID = 'nothing-listening-on-port'
+const ID = 'nothing-listening-on-port'
 
 const LOOPBACK = /^(127\.|\[?::1\]?$|localhost)/
 
@@ -58,4 +58,4 @@ function check(ctx: AnalysisContext) {
   )
 }
 
-export const nothingListeningOnPort: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -5,7 +5,8 @@
 import type {AnalysisContext} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
 import type {DiagnosticResult, OnInstanceProbe, OnInstanceRun} from '../../snapshot/on-instance-types.js'
-import type {FindingRef, RuleOutcome} from '../types.js'
+import type {FindingRef, RuleId, RuleOutcome} from '../types.js'
+import {matcherAccepts} from '../../analyze/target-group.js'
 
 export const NOT_COLLECTED = 'on-instance checks were not run (--no-ssm or SSM unreachable)'
 export const NONE_SELECTED = 'no instance was selected for the on-instance checks (none online in SSM, or none matched the selection)'
@@ -57,15 +58,7 @@ export const tgNames = (probe: OnInstanceProbe): string => probe.targetGroupArns
 export const targetHealthRefs = (probe: OnInstanceProbe): FindingRef[] =>
   probe.targetGroupArns.map((resource) => ({ruleId: 'target-health-unhealthy', resource}))
 
-export const refsFor = (ruleId: string, instanceIds: string[]): FindingRef[] => instanceIds.map((resource) => ({ruleId, resource}))
-
-/** Whether an HTTP code is in a target group matcher: `200`, `200,302`, `200-399`. */
-export function matcherAccepts(matcher: string, code: number): boolean {
-  return matcher.split(',').some((part) => {
-    const [lo, hi] = part.trim().split('-').map(Number)
-    return hi === undefined ? code === lo : code >= lo && code <= hi
-  })
-}
+export const refsFor = (ruleId: RuleId, instanceIds: string[]): FindingRef[] => instanceIds.map((resource) => ({ruleId, resource}))
 
 /** The health check would pass locally: the path answered with a code in the matcher. */
 export const servesHealthCheck = (c: Checked): boolean =>

@@ -7,7 +7,7 @@ import type {AlbSubnet} from './topology.js'
 const ID = 'alb-subnet-no-igw-route'
 
 /** An internet-facing ALB answers clients from a node in each of its subnets: each needs a live default route to an IGW. */
-export const albSubnetNoIgwRoute: Rule = {
+export const rule: Rule = {
   id: ID,
   check(ctx) {
     if (String(ctx.lb.Scheme ?? '').toLowerCase() !== 'internet-facing') return {notApplicable: 'the load balancer is internal'}

@@ -18,7 +18,7 @@ interface Problem {
 }
 
 /** The instances' groups (their union) must admit each port the ALB uses, from the ALB's group or all its subnets. */
-export const sgInstanceIngress: Rule = {
+export const rule: Rule = {
   id: ID,
   check(ctx) {
     const tgs = instanceTargets(ctx)

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {analyze} from '../../../src/analyze/engine.js'
-import {asgNotAttached} from '../../../src/rules/health/asg-not-attached.js'
+import {rule as asgNotAttached} from '../../../src/rules/health/asg-not-attached.js'
 import {healthRules} from '../../../src/rules/health/index.js'
 import {TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {run} from './helpers.js'

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {launchTemplateNoWebServer} from '../../../src/rules/health/launch-template-no-web-server.js'
+import {rule as launchTemplateNoWebServer} from '../../../src/rules/health/launch-template-no-web-server.js'
 import {mergeUserData, userDataText} from '../../../src/lib/user-data.js'
 import {judgeUserData} from '../../../src/rules/health/user-data.js'
 import {BROKEN_USER_DATA, LT_ID, NGINX_USER_DATA, TG_ARN, healthyWorld} from '../../fixtures/world.js'

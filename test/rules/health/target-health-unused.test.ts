@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {targetHealthUnused} from '../../../src/rules/health/target-health-unused.js'
+import {rule as targetHealthUnused} from '../../../src/rules/health/target-health-unused.js'
 import {ALB_ARN, INSTANCE_IDS, LISTENER_ARN, PUBLIC_SUBNETS, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {HEALTHY, run, setHealth} from './helpers.js'
 

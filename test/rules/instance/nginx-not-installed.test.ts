@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {nginxNotInstalled} from '../../../src/rules/instance/nginx-not-installed.js'
+import {rule as nginxNotInstalled} from '../../../src/rules/instance/nginx-not-installed.js'
 import {INSTANCE_IDS, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {edit, findings, outcome, run, sample, section, worldWith} from './helpers.js'
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {albSubnetNoIgwRoute} from '../../../src/rules/network/alb-subnet-no-igw-route.js'
+import {rule as albSubnetNoIgwRoute} from '../../../src/rules/network/alb-subnet-no-igw-route.js'
 import {IGW_ID, NAT_IDS, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID, healthyWorld} from '../../fixtures/world.js'
 import {findings, run} from './helpers.js'
 

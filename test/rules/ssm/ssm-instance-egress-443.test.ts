@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {rule} from '../../../src/rules/ssm/instance-egress-443.js'
+import {rule} from '../../../src/rules/ssm/ssm-instance-egress-443.js'
 import {DEFAULT_NACL, ENDPOINT_SG, healthyWorld, INSTANCE_IDS, PRIVATE_CIDRS, PRIVATE_SUBNETS, WEB_SG} from '../../fixtures/world.js'
 import {healthySsmWorld} from '../../fixtures/ssm.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'

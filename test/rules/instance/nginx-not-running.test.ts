@@ -1,9 +1,6 @@
-/** nginx-not-running, nginx-not-enabled, nginx-config-invalid: the state of the nginx service itself. */
 import {describe, expect, it} from 'vitest'
 
-import {nginxConfigInvalid} from '../../../src/rules/instance/nginx-config-invalid.js'
-import {nginxNotEnabled} from '../../../src/rules/instance/nginx-not-enabled.js'
-import {nginxNotRunning} from '../../../src/rules/instance/nginx-not-running.js'
+import {rule as nginxNotRunning} from '../../../src/rules/instance/nginx-not-running.js'
 import {INSTANCE_IDS, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {edit, findings, outcome, sample, worldWith} from './helpers.js'
 
@@ -34,37 +31,5 @@ describe('nginx-not-running', () => {
 
   it('is not applicable without on-instance results', () => {
     expect(outcome(nginxNotRunning, healthyWorld())).toEqual({notApplicable: 'on-instance checks were not run (--no-ssm or SSM unreachable)'})
-  })
-})
-
-describe('nginx-not-enabled', () => {
-  it('passes when nginx is enabled', () => {
-    expect(findings(nginxNotEnabled, worldWith(healthy))).toEqual([])
-  })
-
-  it('fails when nginx is disabled (it will not survive a reboot)', () => {
-    const [f] = findings(nginxNotEnabled, worldWith(edit(healthy, {'nginx.enabled': 'disabled'})))
-    expect(f.severity).toBe('warning')
-    expect(f.message).toBe(`nginx will not start at boot (systemctl is-enabled: disabled) on 3 of 3 checked instances of web-tg (${INSTANCE_IDS.join(', ')})`)
-    expect(f.remediation.commands![0]).toBe('sudo systemctl enable --now nginx')
-  })
-
-  it('unmasks a masked unit first', () => {
-    const [f] = findings(nginxNotEnabled, worldWith(edit(healthy, {'nginx.enabled': 'masked'})))
-    expect(f.remediation.commands!.slice(0, 2)).toEqual(['sudo systemctl unmask nginx', 'sudo systemctl enable --now nginx'])
-  })
-})
-
-describe('nginx-config-invalid', () => {
-  it('passes when nginx -t succeeds', () => {
-    expect(findings(nginxConfigInvalid, worldWith(healthy))).toEqual([])
-  })
-
-  it('fails with the emerg line of nginx -t, and explains nginx-not-running on the same instances', () => {
-    const [f] = findings(nginxConfigInvalid, worldWith(ubuntu))
-    expect(f.message).toBe(
-      `nginx -t fails on 3 of 3 checked instances of web-tg (${INSTANCE_IDS.join(', ')}): nginx: [emerg] unknown directive "server_nme" in /etc/nginx/sites-enabled/default:24`,
-    )
-    expect(f.explains).toEqual(INSTANCE_IDS.map((resource) => ({ruleId: 'nginx-not-running', resource})))
   })
 })

@@ -12,7 +12,7 @@ import type {FlowEnd, PortRange} from '../../analyze/network.js'
 import type {Finding, Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, explainsOffline, groupBy, internetPath, notCollected, runningInstances, usableEndpoint} from './common.js'
 
-export const id = 'ssm-instance-egress-443'
+const ID = 'ssm-instance-egress-443'
 
 /** The source ports the agent's connections use, to which replies return: Linux's ip_local_port_range, Windows' dynamic range. */
 export function clientPorts(platform: string | undefined): PortRange {
@@ -108,7 +108,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
     if (found.length === 0) continue
     const instanceIds = members.map((i) => i.InstanceId!)
     findings.push(
-      ctx.finding(id, {
+      ctx.finding(ID, {
         message: `HTTPS from ${instanceIds.join(', ')} (subnet ${members[0].SubnetId}) to Systems Manager is blocked: ${found[0].text}${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}`,
         resources: [members[0].SubnetId!, ...instanceIds],
         evidence: found.map((p) => p.text),
@@ -121,4 +121,4 @@ function check(ctx: AnalysisContext): RuleOutcome {
   return findings
 }
 
-export const rule: Rule = {id, check}
+export const rule: Rule = {id: ID, check}
