@@ -228,6 +228,11 @@ export class AnalysisContext<Id extends string = RuleId> {
     }
   }
 
+  /** The load balancer's name for report text: its name, else the name in its ARN. */
+  get lbName(): string {
+    return this.lb.LoadBalancerName ?? shortName(this.lb.LoadBalancerArn)
+  }
+
   /** `--region` flag for remediation commands, so they can be pasted as they are. */
   get regionFlag(): string {
     return `--region ${this.snapshot.meta.region}`

@@ -34,7 +34,7 @@ function check(ctx: AnalysisContext): Finding[] {
   return [
     ctx.finding(ID, {
       severity: s.severity,
-      message: `Load balancer ${ctx.lb.LoadBalancerName} is ${code}: ${s.meaning}${ctx.lb.State?.Reason ? ` (${ctx.lb.State.Reason})` : ''}`,
+      message: `Load balancer ${ctx.lbName} is ${code}: ${s.meaning}${ctx.lb.State?.Reason ? ` (${ctx.lb.State.Reason})` : ''}`,
       resources: [arn],
       evidence: [`State.Code ${code}${ctx.lb.State?.Reason ? `, State.Reason ${ctx.lb.State.Reason}` : ''}`],
       data: {state: code, reason: ctx.lb.State?.Reason},

@@ -15,6 +15,8 @@ function check(ctx: AnalysisContext): RuleOutcome {
   if (skip) return skip
   const running = runningInstances(ctx)
   const cutOff = running.flatMap((instance) => {
+    // Without its subnet and VPC there is no telling which routes and endpoints an instance has.
+    if (!instance.SubnetId || !instance.VpcId) return []
     const path = internetPath(ctx, instance)
     if (path.kind !== 'none') return []
     const missing = SSM_SERVICES.filter((svc) => endpointsFor(ctx, instance.VpcId ?? '', svc).length === 0)
