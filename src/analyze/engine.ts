@@ -120,7 +120,8 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Repor
       continue
     }
     if (!Array.isArray(outcome)) {
-      checks.push({ruleId: rule.id, title: meta.title, status: 'not-applicable', reason: outcome.notApplicable, findings: 0})
+      const [status, reason] = 'couldNotCheck' in outcome ? (['could-not-check', outcome.couldNotCheck] as const) : (['not-applicable', outcome.notApplicable] as const)
+      checks.push({ruleId: rule.id, title: meta.title, status, reason, findings: 0})
       continue
     }
     findings.push(...outcome)

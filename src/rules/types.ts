@@ -76,8 +76,11 @@ export interface Finding {
   explains?: FindingRef<string>[]
 }
 
-/** What a rule returns: findings (empty means the check passed), or why it does not apply here. */
-export type RuleOutcome = Finding[] | {notApplicable: string}
+/**
+ * What a rule returns: findings (empty means the check passed), why it does not apply here, or why it cannot tell
+ * from this snapshot (a field it needs is missing): the engine reports the last as could-not-check.
+ */
+export type RuleOutcome = Finding[] | {notApplicable: string} | {couldNotCheck: string}
 
 /**
  * A check. The convention: `src/rules/<pack>/<rule-id>.ts` exports `rule: Rule` with that id, and the pack's
@@ -99,3 +102,6 @@ export interface CheckResult {
   reason?: string
   findings: number
 }
+
+/** Why a rule returned no findings list: not applicable here, or could not tell. */
+export const outcomeReason = (o: Exclude<RuleOutcome, Finding[]>): string => ('couldNotCheck' in o ? o.couldNotCheck : o.notApplicable)

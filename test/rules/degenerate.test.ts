@@ -9,6 +9,7 @@ import {describe, expect, it} from 'vitest'
 import {AnalysisContext} from '../../src/analyze/context.js'
 import {allRules} from '../../src/rules/index.js'
 import type {Finding} from '../../src/rules/types.js'
+import {outcomeReason} from '../../src/rules/types.js'
 import type {Snapshot} from '../../src/snapshot/types.js'
 import {healthySsmWorld} from '../fixtures/ssm.js'
 import {ALB_ARN, ASG_NAME, INSTANCE_IDS, TG_ARN, WEB_SG} from '../fixtures/world.js'
@@ -164,7 +165,7 @@ describe('no rule prints undefined, null or NaN', () => {
             continue
           }
           if (!Array.isArray(outcome)) {
-            if (BAD_WORDS.test(outcome.notApplicable)) bad.push(`${rule.id} (not applicable): ${outcome.notApplicable}`)
+            if (BAD_WORDS.test(outcomeReason(outcome))) bad.push(`${rule.id} (no findings list): ${outcomeReason(outcome)}`)
             continue
           }
           for (const f of outcome) for (const t of texts(f)) if (BAD_WORDS.test(t)) bad.push(`${rule.id}: ${t}`)

@@ -12,6 +12,7 @@ import {AnalysisContext} from '../../src/analyze/context.js'
 import {catalogueEntries} from '../../src/rules/catalogue/index.js'
 import {allRules} from '../../src/rules/index.js'
 import type {Rule} from '../../src/rules/types.js'
+import {outcomeReason} from '../../src/rules/types.js'
 import type {Snapshot} from '../../src/snapshot/types.js'
 import {healthySsmWorld} from '../fixtures/ssm.js'
 import {healthyWorld} from '../fixtures/world.js'
@@ -81,7 +82,7 @@ describe('rule registration', () => {
       for (const rule of allRules) {
         const outcome = rule.check(new AnalysisContext(make()))
         if (Array.isArray(outcome)) expect(outcome.map((f) => f.message), rule.id).toEqual([])
-        else expect(outcome.notApplicable, rule.id).toMatch(/\w/)
+        else expect(outcomeReason(outcome), rule.id).toMatch(/\w/)
       }
     })
   }

@@ -6,6 +6,7 @@ import {readFileSync} from 'node:fs'
 
 import {AnalysisContext} from '../../../src/analyze/context.js'
 import type {Finding, Rule, RuleOutcome} from '../../../src/rules/types.js'
+import {outcomeReason} from '../../../src/rules/types.js'
 import type {OnInstanceRun, OnInstanceSection} from '../../../src/snapshot/on-instance-types.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'
 import {parseDiagnosticOutput} from '../../../src/ssm/parse.js'
@@ -53,7 +54,7 @@ export function worldWith(output: string | string[], change?: (w: Snapshot) => v
 
 export function findings(rule: Rule, snapshot: Snapshot): Finding[] {
   const out: RuleOutcome = rule.check(new AnalysisContext(snapshot))
-  if (!Array.isArray(out)) throw new Error(`not applicable: ${out.notApplicable}`)
+  if (!Array.isArray(out)) throw new Error(`not applicable: ${outcomeReason(out)}`)
   return out
 }
 
