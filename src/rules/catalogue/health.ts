@@ -126,6 +126,26 @@ export const healthCatalogue = [
     requires: [ASG, 'autoscaling:DescribeScalingActivities'],
   },
   {
+    id: 'asg-az-not-enabled-on-alb',
+    category: 'auto-scaling',
+    title: 'Auto Scaling group launches into a zone the load balancer does not enable',
+    severity: 'error',
+    description:
+      'Compares the Availability Zones of each attached Auto Scaling group (its subnets and InService instances) with the zones enabled on the load balancer. Error when no InService instance of the group is in an enabled zone, warning otherwise.',
+    risk: 'Instances in a zone the ALB does not enable register but get no traffic (target health unused): capacity is paid for and idle, and if every instance is there the ALB answers 503.',
+    requires: [ASG, 'elasticloadbalancing:DescribeLoadBalancers', 'ec2:DescribeSubnets'],
+  },
+  {
+    id: 'asg-health-check-grace-period',
+    category: 'auto-scaling',
+    title: 'Health-check grace period too short for the instances to start',
+    severity: 'error',
+    description:
+      'For attached Auto Scaling groups with ELB health checks, flags a health-check grace period shorter than an instance needs to boot (an estimate: 60 s, plus 120 s when its user data installs packages), or shorter than that plus the healthy threshold (interval × count) when scaling activities show instances replaced for failing ELB health checks (then certain).',
+    risk: 'The group terminates instances before their server is up: instances cycle, the target group never fills, and the ALB answers 502/503.',
+    requires: [ASG, 'autoscaling:DescribeScalingActivities', 'elasticloadbalancing:DescribeTargetGroups', 'ec2:DescribeLaunchTemplateVersions'],
+  },
+  {
     id: 'asg-health-check-type-ec2',
     category: 'auto-scaling',
     title: 'Auto Scaling group ignores the load balancer\'s health checks',

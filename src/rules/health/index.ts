@@ -13,6 +13,8 @@ import {rule as asgInstancesNotRegistered} from './asg-instances-not-registered.
 import {rule as asgNoCapacity} from './asg-no-capacity.js'
 import {rule as asgLaunchFailures} from './asg-launch-failures.js'
 import {rule as asgHealthCheckTypeEc2} from './asg-health-check-type-ec2.js'
+import {rule as asgAzNotEnabledOnAlb} from './asg-az-not-enabled-on-alb.js'
+import {rule as asgHealthCheckGracePeriod} from './asg-health-check-grace-period.js'
 import {rule as launchTemplateNoWebServer} from './launch-template-no-web-server.js'
 
 /** Listener, target group, target health, health-check settings and Auto Scaling rules, from the ALB inwards. */
@@ -30,6 +32,8 @@ export const healthRules: Rule[] = [
   asgInstancesNotRegistered,
   asgNoCapacity,
   asgLaunchFailures,
+  asgAzNotEnabledOnAlb,
   asgHealthCheckTypeEc2,
+  asgHealthCheckGracePeriod,
   launchTemplateNoWebServer,
 ]

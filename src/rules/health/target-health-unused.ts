@@ -4,7 +4,7 @@
  */
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
-import {eqi, plural, reasonIs, servingTargets, targetAz, targetIds, targetLine, targetsInState, tgName} from './util.js'
+import {eqi, plural, reasonIs, servingTargets, subnetFor, targetAz, targetIds, targetLine, targetsInState, tgName} from './util.js'
 import type {TargetDesc} from './util.js'
 
 const ID = 'target-health-unused'
@@ -23,14 +23,6 @@ function causeOf(ctx: AnalysisContext, d: TargetDesc, onListener: boolean): Caus
   }
   if (reasonIs(d, 'Target.NotRegistered')) return onListener ? 'not-registered' : 'no-listener'
   return 'other'
-}
-
-/** A subnet of the ALB's VPC in `az` to add; internet-facing ALBs need one routed to an internet gateway. */
-function subnetFor(ctx: AnalysisContext, az: string): string {
-  const inAz = ctx.snapshot.ec2.Subnets.filter((s) => s.VpcId === ctx.lb.VpcId && s.AvailabilityZone === az)
-  const public_ = inAz.filter((s) => (ctx.routeTableFor(s.SubnetId ?? '')?.Routes ?? []).some((r) => r.GatewayId?.startsWith('igw-')))
-  const pick = eqi(ctx.lb.Scheme, 'internet-facing') ? public_[0] : (inAz.find((s) => !public_.includes(s)) ?? inAz[0])
-  return pick?.SubnetId ?? `<a-subnet-in-${az}>`
 }
 
 function commandFor(ctx: AnalysisContext, cause: Cause, tgArn: string, descs: TargetDesc[]): string | undefined {

@@ -73,3 +73,9 @@ export function nginxLines(pm: 'dnf' | 'yum' | 'apt', healthPath: string | undef
   const page = healthPath && healthPath !== '/' && !healthPath.endsWith('/') ? [...(dir ? [`mkdir -p ${root}${dir}`] : []), `echo ok > ${root}${healthPath}`] : []
   return [install, ...page, 'systemctl enable --now nginx']
 }
+
+/** The ECS cluster user data joins its instance to (`ECS_CLUSTER=name` into /etc/ecs/ecs.config), if any. */
+export function ecsCluster(text: string): string | undefined {
+  const m = /\bECS_CLUSTER=["']?([\w-]+)/.exec(text)
+  return m?.[1]
+}
