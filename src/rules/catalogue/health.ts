@@ -39,7 +39,8 @@ export const healthCatalogue = [
     category: 'target-health',
     title: 'Target group has no registered target',
     severity: 'error',
-    description: 'Checks that every target group a listener forwards to has at least one registered target.',
+    description:
+      'Checks that every target group a listener forwards to has at least one registered target. When the target group registers IP targets or an Auto Scaling group hosts an ECS cluster, it points at the ECS service (no running task) instead of attaching the group.',
     risk: 'The ALB answers 503 Service Unavailable for every request routed to an empty target group.',
     requires: [...LISTENERS, ...HEALTH],
   },
@@ -66,7 +67,8 @@ export const healthCatalogue = [
     category: 'target-health',
     title: 'Targets are unused',
     severity: 'warning',
-    description: 'Reports `unused` targets by cause: their AZ is not enabled on the ALB, the instance is stopped or terminated, or the target group is on no listener.',
+    description:
+      'Reports `unused` targets by cause: their AZ is not enabled on the ALB, the instance is stopped or terminated, or the target group is on no listener. An error when no target serves or when an Auto Scaling group counts an unused target as InService; a warning otherwise.',
     risk: 'Unused targets get no traffic; when no target is left to serve, the ALB answers 503.',
     requires: [...HEALTH, ...LISTENERS, 'ec2:DescribeInstances'],
   },

@@ -4,7 +4,7 @@
  */
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
-import {eqi, plural, reasonIs, servingTargets, subnetFor, targetAz, targetIds, targetLine, targetsInState, tgName} from './util.js'
+import {eqi, inServiceIds, plural, reasonIs, servingTargets, subnetFor, targetAz, targetIds, targetLine, targetsInState, tgName} from './util.js'
 import type {TargetDesc} from './util.js'
 
 const ID = 'target-health-unused'
@@ -72,10 +72,16 @@ function check(ctx: AnalysisContext): Finding[] {
     const causes = [...byCause.keys()]
     const commands = causes.map((c) => commandFor(ctx, c, arn, byCause.get(c)!)).filter((c): c is string => c !== undefined)
     const nothingServes = servingTargets(ctx, arn).length === 0
+    // Capacity Auto Scaling counts as InService but that serves nothing is a problem, not a remark.
+    const counted = new Set(ctx.autoScalingGroups.flatMap(inServiceIds))
+    const idle = targetIds(unused).filter((id) => counted.has(id))
     return [
       ctx.finding(ID, {
-        severity: nothingServes ? 'error' : 'warning',
-        message: `${plural(unused.length, 'target')} of ${tgName(tg)} ${unused.length === 1 ? 'is unused and gets' : 'are unused and get'} no traffic (${causes.join(', ')})${nothingServes ? '; no target is left to serve, so the ALB answers 503' : ''}`,
+        severity: nothingServes || idle.length > 0 ? 'error' : 'warning',
+        message:
+          `${plural(unused.length, 'target')} of ${tgName(tg)} ${unused.length === 1 ? 'is unused and gets' : 'are unused and get'} no traffic (${causes.join(', ')})` +
+          (idle.length > 0 ? `; Auto Scaling counts ${idle.length === unused.length && idle.length > 1 ? 'all of them' : idle.join(', ')} as InService` : '') +
+          (nothingServes ? '; no target is left to serve, so the ALB answers 503' : ''),
         resources: [arn, ...targetIds(unused)],
         evidence: unused.map((d) => `${targetLine(ctx, d)} [${causeOf(ctx, d, onListeners.has(arn))}]`),
         data: {targetGroupArn: arn, causes: Object.fromEntries([...byCause].map(([c, ds]) => [c, targetIds(ds)]))},
