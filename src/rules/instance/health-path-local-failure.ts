@@ -5,7 +5,7 @@
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import type {Checked} from './util.js'
-import {idList, ids, perProbe, probeResult, servesHealthCheck, targetHealthRefs, tgNames} from './util.js'
+import {idList, ids, perProbe, probeResult, servesHealthCheck, targetHealthRefs, targetHealthy, tgNames} from './util.js'
 
 const ID = 'health-path-local-failure'
 
@@ -22,7 +22,8 @@ function hint(c: Checked): string {
 
 function check(ctx: AnalysisContext) {
   return perProbe(ctx, (probe, checked): Finding[] => {
-    const bad = checked.filter((c) => c.parsed.healthProbe && c.parsed.healthProbe.tool !== 'none' && !servesHealthCheck(c))
+    // The ALB's own health check passing outweighs the local request (sent through another address or Host).
+    const bad = checked.filter((c) => c.parsed.healthProbe && c.parsed.healthProbe.tool !== 'none' && !servesHealthCheck(c) && !targetHealthy(ctx, c))
     if (bad.length === 0) return []
     const list = ids(bad)
     const request = `${probe.healthCheckProtocol} GET ${probe.healthCheckPath} on port ${probe.healthCheckPort}`

@@ -6,16 +6,16 @@
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {
-  PERSIST_NOTE, asSudo, byPackageManager, fleetFix, healthPageSteps, idList, ids, installSteps, osLabel, perProbe, probeResult,
-  refsFor, sendCommand, servesHealthCheck, targetHealthRefs, tgNames,
+  PERSIST_NOTE, answers, asSudo, byPackageManager, fleetFix, healthPageSteps, idList, ids, installSteps, osLabel, perProbe, probeResult,
+  refsFor, sendCommand, targetHealthRefs, tgNames,
 } from './util.js'
 
 const ID = 'nginx-not-installed'
 
 function check(ctx: AnalysisContext) {
   return perProbe(ctx, (probe, checked): Finding[] => {
-    // Something else serving the health check is a deliberate choice of web server, not this fault.
-    const missing = checked.filter((c) => !c.parsed.nginx.installed && !servesHealthCheck(c))
+    // Something else serving the health check (locally, or to the ALB) is a deliberate choice of web server, not this fault.
+    const missing = checked.filter((c) => !c.parsed.nginx.installed && !answers(ctx, c))
     if (missing.length === 0) return []
     const list = ids(missing)
     const groups = byPackageManager(missing)

@@ -64,6 +64,23 @@ export const refsFor = (ruleId: RuleId, instanceIds: string[]): FindingRef[] => 
 export const servesHealthCheck = (c: Checked): boolean =>
   c.parsed.healthProbe?.statusCode !== undefined && matcherAccepts(c.probe.matcher, c.parsed.healthProbe.statusCode)
 
+/** The ALB finds the instance healthy in one of the probe's target groups. */
+export const targetHealthy = (ctx: AnalysisContext, c: Checked): boolean =>
+  c.probe.targetGroupArns.some((arn) =>
+    ctx.targetHealth(arn).some((d) => d.Target?.Id === c.run.instanceId && (d.TargetHealth?.State ?? '').toLowerCase() === 'healthy'),
+  )
+
+/**
+ * Evidence stronger than any one probe that the instance serves: the local health request passed, or the ALB finds
+ * the target healthy. A rule never raises an error against such an instance; where a probe disagrees (a process or
+ * systemd probe that is unavailable on the host), the stronger evidence wins.
+ */
+export const answers = (ctx: AnalysisContext, c: Checked): boolean => servesHealthCheck(c) || targetHealthy(ctx, c)
+
+/** nginx itself holds a socket on the probe's ports (ss/netstat name the process). */
+export const nginxListens = (c: Checked): boolean =>
+  c.parsed.listeners.some((l) => l.process === 'nginx' && (l.port === c.probe.targetPort || l.port === c.probe.healthCheckPort))
+
 export function probeResult(c: Checked): string {
   const p = c.parsed.healthProbe
   if (!p) return 'not probed'

@@ -18,6 +18,13 @@ describe('health-path-local-failure', () => {
     expect(f.explains).toEqual([{ruleId: 'target-health-unhealthy', resource: TG_ARN}])
   })
 
+  it('defers to the ALB: no finding for a target it finds healthy, even if the local request failed', () => {
+    const w = worldWith(edit(healthy, {'probe.code': '404'}), (x) => {
+      x.elbv2.TargetHealthDescriptions[TG_ARN] = INSTANCE_IDS.map((Id) => ({Target: {Id, Port: 80}, TargetHealth: {State: 'healthy'}}))
+    })
+    expect(findings(healthPathLocalFailure, w)).toEqual([])
+  })
+
   it('fails when the connection is refused', () => {
     const [f] = findings(healthPathLocalFailure, worldWith(sample('al2023-nginx-missing')))
     expect(f.message).toContain('gets connection refused (nothing listens on the port, or a firewall rejects it) instead of 200 on 3 of 3')

@@ -14,6 +14,13 @@ describe('nginx-not-installed', () => {
     expect(findings(nginxNotInstalled, worldWith(apache))).toEqual([])
   })
 
+  it('raises nothing against an instance the ALB finds healthy, whatever the local probe said', () => {
+    const w = worldWith(sample('al2023-nginx-missing'), (x) => {
+      x.elbv2.TargetHealthDescriptions[TG_ARN] = INSTANCE_IDS.map((Id) => ({Target: {Id, Port: 80}, TargetHealth: {State: 'healthy'}}))
+    })
+    expect(findings(nginxNotInstalled, w)).toEqual([])
+  })
+
   it('fails on the reference incident: one certain finding for the fleet, with the install commands for dnf', () => {
     const [f] = findings(nginxNotInstalled, worldWith(sample('al2023-nginx-missing')))
     expect(f.ruleId).toBe('nginx-not-installed')

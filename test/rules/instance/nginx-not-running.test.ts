@@ -24,9 +24,26 @@ describe('nginx-not-running', () => {
   })
 
   it('without systemd, goes by the nginx process count', () => {
-    const noSystemd = edit(healthy, {systemd: '0', 'nginx.active': undefined, 'nginx.enabled': undefined, 'nginx.procs': '0'})
-    expect(findings(nginxNotRunning, worldWith(noSystemd))[0].message).toContain('(no process) on 3 of 3')
+    const noSystemd = edit(healthy, {systemd: '0', 'nginx.active': undefined, 'nginx.enabled': undefined, 'nginx.procs': '0', listen: [], 'probe.code': undefined, 'probe.exit': '7'})
+    const [f] = findings(nginxNotRunning, worldWith(noSystemd))
+    expect(f.message).toContain('(no process) on 3 of 3')
+    expect([f.severity, f.confidence]).toEqual(['error', 'certain'])
     expect(findings(nginxNotRunning, worldWith(edit(noSystemd, {'nginx.procs': '3'})))).toEqual([])
+  })
+
+  it('never contradicts stronger evidence: no process counted, but nginx listens, the health request answers 200 and the target is healthy', () => {
+    // pgrep missing on the host: the process count says 0 while everything else says nginx serves.
+    const noProcessProbe = edit(healthy, {systemd: '0', 'nginx.active': undefined, 'nginx.enabled': undefined, 'nginx.procs': '0'})
+    expect(findings(nginxNotRunning, worldWith(noProcessProbe))).toEqual([])
+    // The same with the socket's process unnamed: the healthy target and the 200 still win.
+    expect(findings(nginxNotRunning, worldWith(edit(noProcessProbe, {listen: ['0.0.0.0 80']})))).toEqual([])
+  })
+
+  it('says it less surely when an unnamed process still listens on the port but the health check fails', () => {
+    const unclear = edit(healthy, {systemd: '0', 'nginx.active': undefined, 'nginx.enabled': undefined, 'nginx.procs': '0', listen: ['0.0.0.0 80'], 'probe.code': '502'})
+    const [f] = findings(nginxNotRunning, worldWith(unclear))
+    expect([f.severity, f.confidence]).toEqual(['warning', 'possible'])
+    expect(f.message).toContain('something still listens on port 80')
   })
 
   it('is not applicable without on-instance results', () => {

@@ -30,7 +30,7 @@ describe('nothing-listening-on-port', () => {
   })
 
   it('fails when nginx listens on loopback only', () => {
-    const [f] = findings(nothingListeningOnPort, worldWith(edit(healthy, {listen: ['127.0.0.1 80 nginx', '[::1] 80 nginx']})))
+    const [f] = findings(nothingListeningOnPort, worldWith(edit(healthy, {listen: ['127.0.0.1 80 nginx', '[::1] 80 nginx'], 'probe.code': undefined, 'probe.exit': '7'})))
     expect(f.message).toContain('port 80 listens on 127.0.0.1, [::1] only, which the ALB cannot reach')
   })
 
