@@ -143,7 +143,7 @@ export const healthCatalogue = [
     title: 'Health-check grace period too short for the instances to start',
     severity: 'error',
     description:
-      'For attached Auto Scaling groups with ELB health checks, flags a health-check grace period shorter than an instance needs to boot (an estimate: 60 s, plus 120 s when its user data installs packages), or shorter than that plus the healthy threshold (interval × count) when scaling activities show instances replaced for failing ELB health checks (then certain).',
+      'For attached Auto Scaling groups with ELB health checks, flags a health-check grace period shorter than an instance needs to boot (an estimate: 60 s, plus 120 s when its user data installs packages), or shorter than that plus the healthy threshold (interval × count) when scaling activities show instances replaced for failing ELB health checks while other targets are healthy (then certain).',
     risk: 'The group terminates instances before their server is up: instances cycle, the target group never fills, and the ALB answers 502/503.',
     requires: [ASG, 'autoscaling:DescribeScalingActivities', 'elasticloadbalancing:DescribeTargetGroups', 'ec2:DescribeLaunchTemplateVersions'],
   },

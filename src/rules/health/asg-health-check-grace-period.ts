@@ -10,7 +10,7 @@ import {userDataText} from '../../lib/user-data.js'
 import type {Finding, Rule} from '../types.js'
 import {groupTemplate} from './launch-template.js'
 import {installedPackages} from './user-data.js'
-import {attachedGroups, eqi, tgName, warmUpSeconds} from './util.js'
+import {attachedGroups, eqi, targetsInState, tgName, warmUpSeconds} from './util.js'
 import type {Group, TG} from './util.js'
 
 const ID = 'asg-health-check-grace-period'
@@ -48,7 +48,10 @@ function check(ctx: AnalysisContext): Finding[] {
       const name = group.AutoScalingGroupName ?? '?'
       const grace = group.HealthCheckGracePeriod ?? 0
       const need = needed(ctx, group, tgs)
-      const killed = (ctx.snapshot.autoscaling.Activities[name] ?? []).filter((a) => ELB_TERMINATION.test(`${a.Cause ?? ''} ${a.Description ?? ''}`))
+      // Replacements for failing health checks blame the grace period only when instances can pass at all (some
+      // target is healthy); otherwise whatever keeps them unhealthy is the cause, and its own rule says so.
+      const canPass = tgs.some((t) => targetsInState(ctx, t.TargetGroupArn ?? '', 'healthy').length > 0)
+      const killed = canPass ? (ctx.snapshot.autoscaling.Activities[name] ?? []).filter((a) => ELB_TERMINATION.test(`${a.Cause ?? ''} ${a.Description ?? ''}`)) : []
       // Shorter than the boot alone is too short; up to boot + warm-up it depends, and the group's own history decides.
       if (grace >= need.seconds || (grace >= need.boot && killed.length === 0)) return []
       const proposed = Math.max(RECOMMENDED_SECONDS, Math.ceil(need.seconds / 60) * 60)

@@ -65,4 +65,12 @@ describe('asg-health-check-grace-period', () => {
     expect(f.severity).toBe('error')
     expect(f.message).toContain('(3 instances were replaced for failing ELB health checks)')
   })
+
+  it('does not blame the grace period for replacements when no target ever passes (something else keeps them unhealthy)', () => {
+    const w = healthyWorld()
+    grace(w, 240)
+    elbTerminations(w)
+    w.elbv2.TargetHealthDescriptions[TG_ARN] = INSTANCE_IDS.map((Id) => ({Target: {Id, Port: 80}, TargetHealth: {State: 'unhealthy', Reason: 'Target.Timeout'}}))
+    expect(run(asgHealthCheckGracePeriod, w)).toEqual([])
+  })
 })
