@@ -94,7 +94,7 @@ function toFinding(ctx: AnalysisContext, p: Problem, peer: Peer, subnets: Return
     resources: [...p.groupIds, ...instances, ...p.tgArns],
     evidence: [
       `ALB security groups: ${peer.groupIds.join(', ') || 'none'}; ALB subnets: ${subnets.map(describeSubnet).join(', ')}`,
-      ...(sgEvidence(p.verdict).length > 0 ? sgEvidence(p.verdict).map((t) => `matching rule: ${t}`) : [`no ingress rule of ${p.groupIds.join(', ')} covers TCP ${p.port} from the ALB`]),
+      ...(sgEvidence(p.verdict).length > 0 ? sgEvidence(p.verdict).map((t) => `matching rule: ${t}`) : [`no ingress rule of ${p.groupIds.join(', ') || 'any group'} covers TCP ${p.port} from the ALB`]),
       ...lost.map((c) => `not admitted: ${c.label ?? c.cidr} ${c.cidr} (${c.coverage})`),
     ],
     data: {groupIds: p.groupIds, port: p.port, verdict: p.verdict.verdict, instances, targetGroups: [...p.tgArns], cutOffSubnets: cutSubnets.map((s) => s.subnetId)},
