@@ -59,7 +59,7 @@ export function reportSchemaJson(): string {
 }
 
 export function iamMarkdown(): string {
-  const section = (title: string, sets: PermissionSet[]) => [
+  const section = (title: string, sets: readonly PermissionSet[]) => [
     `## ${title}`,
     '',
     ...sets.flatMap((s) => [`**${s.sid}**: ${s.why}`, '', ...s.actions.map((a) => `- \`${a}\``), '']),

@@ -22,7 +22,7 @@ import type {
   Rule as ListenerRule,
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
-import type {Confidence, Finding, FindingRef, Remediation, RuleMeta, Severity} from '../rules/types.js'
+import type {Confidence, Finding, FindingRef, Remediation, RuleId, RuleMeta, Severity} from '../rules/types.js'
 import {catalogue} from '../rules/catalogue/index.js'
 import {freeNaclRuleNumbers} from './network.js'
 import {raw, shellCommand} from '../lib/shell.js'
@@ -30,7 +30,7 @@ import type {Raw} from '../lib/shell.js'
 
 export type J<T> = Jsonify<T>
 
-export interface FindingInput {
+export interface FindingInput<Id extends string = RuleId> {
   message: string
   resources: string[]
   evidence?: string[]
@@ -40,14 +40,15 @@ export interface FindingInput {
   severity?: Severity
   /** Defaults to 'certain'. */
   confidence?: Confidence
-  explains?: FindingRef[]
+  explains?: FindingRef<Id>[]
   /** Defaults to `${ruleId}:${resources[0]}`. Set it when a rule emits several findings about one resource. */
   key?: string
   /** Defaults to the catalogue's title. */
   title?: string
 }
 
-export class AnalysisContext {
+/** `Id`: the rule ids findings may be built for, the catalogue's unless a test brings its own. */
+export class AnalysisContext<Id extends string = RuleId> {
   readonly snapshot: Snapshot
   readonly lb: J<LoadBalancer>
   readonly listeners: J<Listener>[]
@@ -212,7 +213,7 @@ export class AnalysisContext {
     return m
   }
 
-  finding(ruleId: string, input: FindingInput): Finding {
+  finding(ruleId: Id, input: FindingInput<Id>): Finding {
     const meta = this.meta(ruleId)
     return {
       ruleId,
@@ -227,6 +228,11 @@ export class AnalysisContext {
       confidence: input.confidence ?? 'certain',
       ...(input.explains ? {explains: input.explains} : {}),
     }
+  }
+
+  /** The load balancer's name for report text: its name, else the name in its ARN. */
+  get lbName(): string {
+    return this.lb.LoadBalancerName ?? shortName(this.lb.LoadBalancerArn)
   }
 
   /**

@@ -20,7 +20,7 @@ export {linkRootCauses} from './root-causes.js'
 export {countTargets} from './overview.js'
 
 export interface AnalyzeOptions {
-  rules?: readonly Rule[]
+  rules?: readonly Rule<string>[]
   /** Rule metadata by id; the project's catalogue unless a test brings its own. */
   catalogue?: ReadonlyMap<string, RuleMeta>
   /** Findings at or above this severity make the report's status `problems`. Default `error`. */
@@ -30,7 +30,7 @@ export interface AnalyzeOptions {
 
 export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Report {
   const metas = options.catalogue ?? projectCatalogue
-  const ctx = new AnalysisContext(snapshot, metas)
+  const ctx = new AnalysisContext<string>(snapshot, metas)
   const findings: Finding[] = []
   const checks: CheckResult[] = []
   for (const rule of options.rules ?? allRules) {
@@ -68,7 +68,7 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Repor
  * fixed), when an API call it needs failed while collecting, or when it throws; otherwise it passes, fails with
  * its findings, or does not apply.
  */
-function runRule(rule: Rule, meta: RuleMeta | undefined, ctx: AnalysisContext): {check: CheckResult; findings: Finding[]} {
+function runRule(rule: Rule<string>, meta: RuleMeta | undefined, ctx: AnalysisContext<string>): {check: CheckResult; findings: Finding[]} {
   const couldNotCheck = (title: string, reason: string) => ({
     check: {ruleId: rule.id, title, status: 'could-not-check' as const, reason, findings: 0},
     findings: [],
@@ -91,7 +91,8 @@ function runRule(rule: Rule, meta: RuleMeta | undefined, ctx: AnalysisContext): 
     return couldNotCheck(meta.title, `internal error in this check: ${(error as Error).message}`)
   }
   if (!Array.isArray(outcome)) {
-    return {check: {ruleId: rule.id, title: meta.title, status: 'not-applicable', reason: outcome.notApplicable, findings: 0}, findings: []}
+    const [status, reason] = 'couldNotCheck' in outcome ? (['could-not-check', outcome.couldNotCheck] as const) : (['not-applicable', outcome.notApplicable] as const)
+    return {check: {ruleId: rule.id, title: meta.title, status, reason, findings: 0}, findings: []}
   }
   return {check: {ruleId: rule.id, title: meta.title, status: outcome.length > 0 ? 'fail' : 'pass', findings: outcome.length}, findings: outcome}
 }

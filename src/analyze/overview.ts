@@ -5,6 +5,7 @@
 import {shortName} from './context.js'
 import type {AnalysisContext} from './context.js'
 import type {Overview, TargetCounts} from './report.js'
+import {describeHealthCheckPort, matcherCodes} from './target-group.js'
 
 export function countTargets(states: (string | undefined)[]): TargetCounts {
   const c: TargetCounts = {total: states.length, healthy: 0, unhealthy: 0, initial: 0, unused: 0, draining: 0, unavailable: 0}
@@ -15,7 +16,7 @@ export function countTargets(states: (string | undefined)[]): TargetCounts {
   return c
 }
 
-export function overview(ctx: AnalysisContext): Overview {
+export function overview(ctx: AnalysisContext<string>): Overview {
   const attachedTgs = new Set(ctx.targetGroups.map((t) => t.TargetGroupArn))
   const idle = Number(ctx.lbAttribute('idle_timeout.timeout_seconds'))
   return {
@@ -28,7 +29,7 @@ export function overview(ctx: AnalysisContext): Overview {
       healthCheck:
         t.HealthCheckEnabled === false
           ? 'disabled'
-          : `${t.HealthCheckProtocol ?? 'HTTP'}${t.HealthCheckPath ? ' ' + t.HealthCheckPath : ''} on ${t.HealthCheckPort === 'traffic-port' || !t.HealthCheckPort ? 'traffic port' : 'port ' + t.HealthCheckPort}, expects ${t.Matcher?.HttpCode ?? '200'}`,
+          : `${t.HealthCheckProtocol ?? 'HTTP'}${t.HealthCheckPath ? ' ' + t.HealthCheckPath : ''} on ${describeHealthCheckPort(t)}, expects ${matcherCodes(t)}`,
       targets: countTargets(ctx.targetHealth(t.TargetGroupArn ?? '').map((d) => d.TargetHealth?.State)),
     })),
     autoScalingGroups: ctx.autoScalingGroups.map((g) => ({

@@ -13,6 +13,7 @@ import type {CollectionError, Snapshot} from '../snapshot/types.js'
 import {diagnosticScript} from '../ssm/diagnostic-script.js'
 import {parseDiagnosticOutput} from '../ssm/parse.js'
 import type {CommandRunner, InvocationResult} from '../ssm/types.js'
+import {healthCheckPort, matcherCodes} from '../analyze/target-group.js'
 
 /** Raw output kept in the snapshot per run: the script writes ~0.3-1 KB; a runaway output must not bloat it. */
 export const MAX_STORED_STDOUT = 8000
@@ -88,10 +89,10 @@ export function planProbes(snapshot: Snapshot, instanceIds: string[]): ProbePlan
     const tg = tgs.find((t) => t.TargetGroupArn === tgArn)
     if (!tg) return
     const targetPort = port ?? tg.Port ?? 80
-    const hcPort = !tg.HealthCheckPort || tg.HealthCheckPort === 'traffic-port' ? targetPort : Number(tg.HealthCheckPort)
+    const hcPort = healthCheckPort(tg, targetPort)
     const protocol = (tg.HealthCheckProtocol ?? 'HTTP').toUpperCase() === 'HTTPS' ? 'HTTPS' : 'HTTP'
     const path = tg.HealthCheckPath ?? '/'
-    const matcher = tg.Matcher?.HttpCode ?? '200'
+    const matcher = matcherCodes(tg)
     const id = `${protocol}:${targetPort}:${hcPort}:${path}:${matcher}`
     if (!probes.has(id)) {
       probes.set(id, {id, targetPort, healthCheckPort: hcPort, healthCheckPath: path, healthCheckProtocol: protocol, matcher, targetGroupArns: []})

@@ -7,6 +7,7 @@ import type {TargetHealthDescription} from '@aws-sdk/client-elastic-load-balanci
 import type {InstanceFacts, SsmFacts} from './facts.js'
 import type {PersistPlan} from './persist.js'
 import type {FixTargetGroup} from './targets.js'
+import {matcherAccepts} from '../analyze/target-group.js'
 
 export type SkipReason = 'not-in-target-group' | 'not-found' | 'not-running' | 'not-linux' | 'not-ssm-online'
 
@@ -89,10 +90,7 @@ export function describeChanges(input: Pick<PlanInput, 'port' | 'healthCheckPath
 
 /** Does the health check's matcher ("200", "200-299", "200,302") accept the 200 nginx will answer? */
 export function matcherAccepts200(matcher: string): boolean {
-  return matcher.split(',').some((part) => {
-    const [lo, hi] = part.trim().split('-').map(Number)
-    return hi === undefined ? lo === 200 : lo <= 200 && 200 <= hi
-  })
+  return matcherAccepts(matcher, 200)
 }
 
 export function buildPlan(input: PlanInput): FixPlan {

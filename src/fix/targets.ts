@@ -10,6 +10,7 @@ import {autoScalingSdk, elbv2Sdk} from '../lib/aws.js'
 import type {AwsClients} from '../lib/aws.js'
 import {UserError} from '../lib/errors.js'
 import {CallRunner} from '../collect/runner.js'
+import {explicitHealthCheckPort, matcherCodes} from '../analyze/target-group.js'
 
 export interface FixTargetGroup {
   arn: string
@@ -102,14 +103,14 @@ function checkUsable(tg: TargetGroup): TargetGroup {
 }
 
 function summarize(tg: TargetGroup): FixTargetGroup {
-  const hcPort = tg.HealthCheckPort && tg.HealthCheckPort !== 'traffic-port' ? Number(tg.HealthCheckPort) : undefined
+  const hcPort = explicitHealthCheckPort(tg)
   return {
     arn: tg.TargetGroupArn!,
     name: tg.TargetGroupName!,
     port: tg.Port ?? 80,
     ...(hcPort !== undefined && hcPort !== tg.Port ? {healthCheckPort: hcPort} : {}),
     healthCheckPath: tg.HealthCheckPath ?? '/',
-    matcher: tg.Matcher?.HttpCode ?? '200',
+    matcher: matcherCodes(tg),
   }
 }
 

@@ -7,11 +7,11 @@ export interface PermissionSet {
   /** Sid of the statement. */
   sid: string
   why: string
-  actions: string[]
+  actions: readonly string[]
 }
 
 /** `diagnose`, API reads only (all that `--no-ssm` needs): read-only Describe/Get/List calls. */
-export const DIAGNOSE_READ: PermissionSet[] = [
+export const DIAGNOSE_READ = [
   {
     sid: 'ReadLoadBalancer',
     why: 'The ALB, its attributes, listeners, rules, target groups and target health.',
@@ -67,19 +67,19 @@ export const DIAGNOSE_READ: PermissionSet[] = [
     why: 'The account id for the report (optional: the diagnosis runs without it).',
     actions: ['sts:GetCallerIdentity'],
   },
-]
+] as const satisfies readonly PermissionSet[]
 
 /** `diagnose` on the instances: the read-only diagnostic script sent through SSM (what `--no-ssm` leaves out). */
-export const DIAGNOSE_SSM: PermissionSet[] = [
+export const DIAGNOSE_SSM = [
   {
     sid: 'RunReadOnlyDiagnostics',
     why: 'Runs the read-only diagnostic script (AWS-RunShellScript) on the instances, reads its output, and cancels it where it has not answered in time. Scope ssm:SendCommand to your instances with a Resource or a tag condition if you wish.',
     actions: ['ssm:SendCommand', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation', 'ssm:CancelCommand'],
   },
-]
+] as const satisfies readonly PermissionSet[]
 
 /** `fix-nginx`: what diagnose reads, plus the changes it makes when asked to. */
-export const FIX_NGINX: PermissionSet[] = [
+export const FIX_NGINX = [
   {
     sid: 'InstallNginxThroughSsm',
     why: 'Runs the install script on the instances and follows it; cancels it where it has not finished in time, so that no install goes on after it was reported failed.',
@@ -97,11 +97,14 @@ export const FIX_NGINX: PermissionSet[] = [
       'iam:PassRole',
     ],
   },
-]
+] as const satisfies readonly PermissionSet[]
+
+/** The IAM actions `diagnose` calls (API reads and the read-only script): what a check may declare it `requires`. */
+export type DiagnoseAction = (typeof DIAGNOSE_READ | typeof DIAGNOSE_SSM)[number]['actions'][number]
 
 export type PolicyScope = 'diagnose' | 'diagnose-no-ssm' | 'fix-nginx'
 
-export function permissionSets(scope: PolicyScope): PermissionSet[] {
+export function permissionSets(scope: PolicyScope): readonly PermissionSet[] {
   switch (scope) {
     case 'diagnose-no-ssm':
       return DIAGNOSE_READ

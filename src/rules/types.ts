@@ -4,6 +4,8 @@
  * (src/rules/catalogue/), from which docs/checks.md is generated.
  */
 import type {AnalysisContext} from '../analyze/context.js'
+import type {DiagnoseAction} from '../lib/permissions.js'
+import type {catalogueEntries} from './catalogue/index.js'
 
 /** Ordered from most to least serious. `error`/`critical` make `diagnose` exit 1 by default. */
 export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const
@@ -25,8 +27,16 @@ export interface RuleMeta {
   /** Why it matters to a 502 / an outage. */
   risk: string
   /** The AWS API calls (IAM action names) whose data the rule reads; if one failed, the rule cannot check. */
-  requires: string[]
+  requires: readonly string[]
 }
+
+/** What a catalogue file declares: `requires` names only actions `asg-doctor policy` grants (src/lib/permissions.ts). */
+export interface CatalogueEntry extends RuleMeta {
+  requires: readonly DiagnoseAction[]
+}
+
+/** The id of a check in the catalogue: a typo in a rule, an `explains` reference or a test does not compile. */
+export type RuleId = (typeof catalogueEntries)[number]['id']
 
 export interface Remediation {
   /** What to do, one sentence. */
@@ -37,9 +47,12 @@ export interface Remediation {
   console?: string
 }
 
-/** Refers to other findings this one explains (its symptoms). `resource` narrows to findings about it. */
-export interface FindingRef {
-  ruleId: string
+/**
+ * Refers to other findings this one explains (its symptoms). `resource` narrows to findings about it. Rules build
+ * refs to catalogue ids; a finding in a report (data, possibly read back from JSON) carries plain strings.
+ */
+export interface FindingRef<Id extends string = RuleId> {
+  ruleId: Id
   resource?: string
 }
 
@@ -60,15 +73,23 @@ export interface Finding {
   remediation: Remediation
   confidence: Confidence
   /** Symptoms this finding explains; the engine folds them under it in the report. */
-  explains?: FindingRef[]
+  explains?: FindingRef<string>[]
 }
 
-/** What a rule returns: findings (empty means the check passed), or why it does not apply here. */
-export type RuleOutcome = Finding[] | {notApplicable: string}
+/**
+ * What a rule returns: findings (empty means the check passed), why it does not apply here, or why it cannot tell
+ * from this snapshot (a field it needs is missing): the engine reports the last as could-not-check.
+ */
+export type RuleOutcome = Finding[] | {notApplicable: string} | {couldNotCheck: string}
 
-export interface Rule {
-  id: string
-  check(ctx: AnalysisContext): RuleOutcome
+/**
+ * A check. The convention: `src/rules/<pack>/<rule-id>.ts` exports `rule: Rule` with that id, and the pack's
+ * index lists it (test/rules/registration.test.ts checks all three against the catalogue). The engine also runs
+ * rules of a test's own catalogue, whose ids are plain strings.
+ */
+export interface Rule<Id extends string = RuleId> {
+  id: Id
+  check(ctx: AnalysisContext<Id>): RuleOutcome
 }
 
 export type CheckStatus = 'pass' | 'fail' | 'not-applicable' | 'could-not-check'
@@ -81,3 +102,6 @@ export interface CheckResult {
   reason?: string
   findings: number
 }
+
+/** Why a rule returned no findings list: not applicable here, or could not tell. */
+export const outcomeReason = (o: Exclude<RuleOutcome, Finding[]>): string => ('couldNotCheck' in o ? o.couldNotCheck : o.notApplicable)

@@ -80,7 +80,7 @@ describe('analyze', () => {
 
   it('turns a failed API call a rule needs into could-not-check, naming the IAM permission, and runs the rest', () => {
     const calls: string[] = []
-    const rules: Rule[] = [
+    const rules: Rule<string>[] = [
       {id: 'reads-health', check: () => (calls.push('reads-health'), [])},
       {id: 'reads-nacls', check: () => (calls.push('reads-nacls'), [])},
     ]
@@ -97,9 +97,9 @@ describe('analyze', () => {
   })
 
   it('keeps going when a rule throws, and says which check broke', () => {
-    const rules: Rule[] = [
+    const rules: Rule<string>[] = [
       {id: 'reads-health', check: () => { throw new Error('boom') }},
-      {id: 'plain', check: (ctx: AnalysisContext) => [ctx.finding('plain', {message: 'found', resources: [INSTANCE_IDS[0]], remediation: {summary: 'x'}})]},
+      {id: 'plain', check: (ctx: AnalysisContext<string>) => [ctx.finding('plain', {message: 'found', resources: [INSTANCE_IDS[0]], remediation: {summary: 'x'}})]},
     ]
     const report = analyze(healthyWorld(), {rules, catalogue})
     expect(report.checks[0]).toMatchObject({status: 'could-not-check', reason: 'internal error in this check: boom'})
@@ -109,7 +109,7 @@ describe('analyze', () => {
 
   it('fails only the rule whose catalogue entry is missing, naming it, and runs the rest', () => {
     const calls: string[] = []
-    const rules: Rule[] = [
+    const rules: Rule<string>[] = [
       {id: 'not-in-catalogue', check: () => (calls.push('not-in-catalogue'), [])},
       {id: 'plain', check: (ctx) => (calls.push('plain'), [ctx.finding('plain', {message: 'found', resources: ['r'], remediation: {summary: 'x'}})])},
     ]
@@ -128,7 +128,7 @@ describe('analyze', () => {
   })
 
   it('fails only the rule whose finding names a rule missing from the catalogue', () => {
-    const rules: Rule[] = [
+    const rules: Rule<string>[] = [
       {id: 'plain', check: (ctx) => [ctx.finding('typo-in-id', {message: 'm', resources: ['r'], remediation: {summary: 's'}})]},
       {id: 'reads-health', check: () => []},
     ]
@@ -144,13 +144,13 @@ describe('analyze', () => {
   })
 
   it('applies --fail-on: a warning alone is not a problem by default, but is with failOn warning', () => {
-    const rules: Rule[] = [{id: 'plain', check: (ctx) => [ctx.finding('plain', {message: 'm', resources: ['r'], severity: 'warning', remediation: {summary: 's'}})]}]
+    const rules: Rule<string>[] = [{id: 'plain', check: (ctx) => [ctx.finding('plain', {message: 'm', resources: ['r'], severity: 'warning', remediation: {summary: 's'}})]}]
     expect(analyze(healthyWorld(), {rules, catalogue}).status).toBe('healthy')
     expect(analyze(healthyWorld(), {rules, catalogue, failOn: 'warning'}).status).toBe('problems')
   })
 
   it('gives findings with the same key distinct keys', () => {
-    const rules: Rule[] = [{id: 'plain', check: (ctx) => [1, 2].map(() => ctx.finding('plain', {message: 'm', resources: ['r'], remediation: {summary: 's'}}))}]
+    const rules: Rule<string>[] = [{id: 'plain', check: (ctx) => [1, 2].map(() => ctx.finding('plain', {message: 'm', resources: ['r'], remediation: {summary: 's'}}))}]
     expect(analyze(healthyWorld(), {rules, catalogue}).findings.map((x) => x.key)).toEqual(['plain:r', 'plain:r#2'])
   })
 })

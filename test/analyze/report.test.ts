@@ -15,7 +15,7 @@ const catalogue = new Map([
 ])
 
 function reportWith(worst: Severity | 'none', blocked: boolean, failOn: Severity): Report {
-  const rules: Rule[] = [
+  const rules: Rule<string>[] = [
     {id: 'finds', check: (ctx) => (worst === 'none' ? [] : [ctx.finding('finds', {message: `a ${worst}`, resources: ['r'], severity: worst, remediation: {summary: 's'}})])},
     {id: 'blocked', check: () => []},
   ]
@@ -64,7 +64,7 @@ describe('status, exit code and headline', () => {
   })
 
   it('counts every root cause whose tree holds an error, even when the cause itself is only a warning', () => {
-    const rules: Rule[] = [
+    const rules: Rule<string>[] = [
       {id: 'finds', check: (ctx) => [ctx.finding('finds', {message: 'users get 502', resources: ['tg'], severity: 'error', remediation: {summary: 's'}})]},
       {
         id: 'blocked',
@@ -78,7 +78,7 @@ describe('status, exit code and headline', () => {
   it('turns to a problem as soon as any check reports at error severity: no rule id is special', () => {
     const healthy = reportWith('none', false, 'error')
     expect(headline(healthy).tone).toBe('ok')
-    const rules: Rule[] = [{id: 'a-future-check', check: (ctx) => [ctx.finding('a-future-check', {message: 'users got 5xx', resources: ['r'], remediation: {summary: 's'}})]}]
+    const rules: Rule<string>[] = [{id: 'a-future-check', check: (ctx) => [ctx.finding('a-future-check', {message: 'users got 5xx', resources: ['r'], remediation: {summary: 's'}})]}]
     const report = analyze(healthyWorld(), {rules, catalogue: new Map([['a-future-check', meta('a-future-check')]])})
     expect(headline(report)).toEqual({tone: 'problem', text: '1 problem found, explained by 1 root cause.'})
     expect(exitCodeFor(report)).toBe(1)

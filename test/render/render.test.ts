@@ -22,7 +22,7 @@ const catalogue = new Map([
   ['aside', meta('aside', 'warning')],
   ['blocked', meta('blocked', 'error', ['ec2:DescribeNetworkAcls'])],
 ])
-const rules: Rule[] = [
+const rules: Rule<string>[] = [
   {
     id: 'symptom',
     check: (ctx) => [ctx.finding('symptom', {message: '3 of 3 targets of web-tg are unhealthy', resources: [TG_ARN], remediation: {summary: 'see the cause'}})],
@@ -95,7 +95,7 @@ describe('markdown report', () => {
 describe('text report fitted to the terminal', () => {
   const LONG_ID = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a-target-group-with-a-very-long-name/73e2d6bc24d8a067'
   const COMMAND = `aws elbv2 modify-target-group --target-group-arn ${LONG_ID} --health-check-path /healthz --matcher HttpCode=200-399 --region us-east-1`
-  const longRules: Rule[] = [
+  const longRules: Rule<string>[] = [
     {
       id: 'cause',
       check: (ctx) => [
@@ -190,7 +190,7 @@ describe('markdown report, same content as the text', () => {
   })
 
   it('escapes text from the account so that it is not read as HTML or emphasis', () => {
-    const rules: Rule[] = [
+    const rules: Rule<string>[] = [
       {id: 'cause', check: (ctx) => [ctx.finding('cause', {message: 'GET /health with Host: <private IP> fails; idle_timeout.timeout_seconds is *60*', resources: ['r'], remediation: {summary: 's', commands: ['echo `hostname` | tee a_b']}})]},
     ]
     const out = renderMarkdown(analyze(healthyWorld(), {rules, catalogue}))

@@ -13,7 +13,7 @@ import {CONF_PATH, INSTALL_MARKER, WEB_ROOT, installScript, nginxConfig} from '.
 import {UserError} from '../../src/lib/errors.js'
 import {AnalysisContext} from '../../src/analyze/context.js'
 import {servablePath} from '../../src/lib/nginx-install.js'
-import {launchTemplateNoWebServer} from '../../src/rules/health/launch-template-no-web-server.js'
+import {rule as launchTemplateNoWebServer} from '../../src/rules/health/launch-template-no-web-server.js'
 import {TG_ARN, healthyWorld} from '../fixtures/world.js'
 
 const TOOLS = ['mktemp', 'cmp', 'cp', 'mv', 'chmod', 'rm', 'mkdir', 'dirname', 'tail', 'grep', 'sed', 'readlink', 'base64', 'cat', 'touch']

@@ -1,12 +1,11 @@
-import type {RuleMeta} from '../types.js'
+import type {CatalogueEntry} from '../types.js'
 
-const ELB = (action: string) => `elasticloadbalancing:${action}`
-const LISTENERS = [ELB('DescribeListeners'), ELB('DescribeRules')]
-const HEALTH = [ELB('DescribeTargetGroups'), ELB('DescribeTargetHealth')]
+const LISTENERS = ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules'] as const
+const HEALTH = ['elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'] as const
 const ASG = 'autoscaling:DescribeAutoScalingGroups'
 
 /** Listener, target group, target health, health-check settings and Auto Scaling rules. */
-export const healthCatalogue: RuleMeta[] = [
+export const healthCatalogue = [
   {
     id: 'alb-state',
     category: 'listener',
@@ -14,7 +13,7 @@ export const healthCatalogue: RuleMeta[] = [
     severity: 'error',
     description: 'Checks that the load balancer\'s state is `active` (not provisioning, active_impaired or failed).',
     risk: 'A load balancer that is not active routes nothing, or cannot scale with the traffic.',
-    requires: [ELB('DescribeLoadBalancers')],
+    requires: ['elasticloadbalancing:DescribeLoadBalancers'],
   },
   {
     id: 'listener-default-action',
@@ -33,14 +32,15 @@ export const healthCatalogue: RuleMeta[] = [
     severity: 'warning',
     description: 'Checks that every target group in the snapshot (those the Auto Scaling groups are attached to) is forwarded to by a listener default action or rule of this load balancer.',
     risk: 'The instances register and pass nothing: their target group gets no traffic, and the listener serves something else.',
-    requires: [...LISTENERS, ELB('DescribeTargetGroups')],
+    requires: [...LISTENERS, 'elasticloadbalancing:DescribeTargetGroups'],
   },
   {
     id: 'target-group-empty',
     category: 'target-health',
     title: 'Target group has no registered target',
     severity: 'error',
-    description: 'Checks that every target group a listener forwards to has at least one registered target.',
+    description:
+      'Checks that every target group a listener forwards to has at least one registered target. When the target group registers IP targets or an Auto Scaling group hosts an ECS cluster, it points at the ECS service (no running task) instead of attaching the group.',
     risk: 'The ALB answers 503 Service Unavailable for every request routed to an empty target group.',
     requires: [...LISTENERS, ...HEALTH],
   },
@@ -67,7 +67,8 @@ export const healthCatalogue: RuleMeta[] = [
     category: 'target-health',
     title: 'Targets are unused',
     severity: 'warning',
-    description: 'Reports `unused` targets by cause: their AZ is not enabled on the ALB, the instance is stopped or terminated, or the target group is on no listener.',
+    description:
+      'Reports `unused` targets by cause: their AZ is not enabled on the ALB, the instance is stopped or terminated, or the target group is on no listener. An error when no target serves or when an Auto Scaling group counts an unused target as InService; a warning otherwise.',
     risk: 'Unused targets get no traffic; when no target is left to serve, the ALB answers 503.',
     requires: [...HEALTH, ...LISTENERS, 'ec2:DescribeInstances'],
   },
@@ -88,7 +89,7 @@ export const healthCatalogue: RuleMeta[] = [
     severity: 'warning',
     description: 'Checks that the health-check timeout is well below the interval (under 80%), that the unhealthy threshold is at least 2, and that health checks are enabled on instance and IP target groups.',
     risk: 'Slow answers overlap the next check, single losses make targets flap, and without health checks dead targets keep getting traffic.',
-    requires: [ELB('DescribeTargetGroups')],
+    requires: ['elasticloadbalancing:DescribeTargetGroups'],
   },
   {
     id: 'asg-not-attached',
@@ -127,6 +128,26 @@ export const healthCatalogue: RuleMeta[] = [
     requires: [ASG, 'autoscaling:DescribeScalingActivities'],
   },
   {
+    id: 'asg-az-not-enabled-on-alb',
+    category: 'auto-scaling',
+    title: 'Auto Scaling group launches into a zone the load balancer does not enable',
+    severity: 'error',
+    description:
+      'Compares the Availability Zones of each attached Auto Scaling group (its subnets and InService instances) with the zones enabled on the load balancer. Error when no InService instance of the group is in an enabled zone, warning otherwise.',
+    risk: 'Instances in a zone the ALB does not enable register but get no traffic (target health unused): capacity is paid for and idle, and if every instance is there the ALB answers 503.',
+    requires: [ASG, 'elasticloadbalancing:DescribeLoadBalancers', 'ec2:DescribeSubnets'],
+  },
+  {
+    id: 'asg-health-check-grace-period',
+    category: 'auto-scaling',
+    title: 'Health-check grace period too short for the instances to start',
+    severity: 'error',
+    description:
+      'For attached Auto Scaling groups with ELB health checks, flags a health-check grace period shorter than an instance needs to boot (an estimate: 60 s, plus 120 s when its user data installs packages), or shorter than that plus the healthy threshold (interval × count) when scaling activities show instances replaced for failing ELB health checks while other targets are healthy (then certain).',
+    risk: 'The group terminates instances before their server is up: instances cycle, the target group never fills, and the ALB answers 502/503.',
+    requires: [ASG, 'autoscaling:DescribeScalingActivities', 'elasticloadbalancing:DescribeTargetGroups', 'ec2:DescribeLaunchTemplateVersions'],
+  },
+  {
     id: 'asg-health-check-type-ec2',
     category: 'auto-scaling',
     title: 'Auto Scaling group ignores the load balancer\'s health checks',
@@ -145,4 +166,4 @@ export const healthCatalogue: RuleMeta[] = [
     risk: 'Nothing listens on the health-check port: every target is unhealthy and users get 502 (the reference incident).',
     requires: [ASG, 'ec2:DescribeLaunchTemplateVersions', ...HEALTH],
   },
-]
+] as const satisfies readonly CatalogueEntry[]

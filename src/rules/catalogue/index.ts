@@ -8,7 +8,8 @@ import {networkCatalogue} from './network.js'
 import {ssmCatalogue} from './ssm.js'
 import {instanceCatalogue} from './instance.js'
 
-const all: RuleMeta[] = [...instanceCatalogue, ...ssmCatalogue, ...networkCatalogue, ...healthCatalogue]
+const all = [...instanceCatalogue, ...ssmCatalogue, ...networkCatalogue, ...healthCatalogue] as const
 
 export const catalogue: ReadonlyMap<string, RuleMeta> = new Map(all.map((m) => [m.id, m]))
-export const catalogueEntries: readonly RuleMeta[] = all
+/** Every entry, with its literal id: the source of the RuleId type. */
+export const catalogueEntries = all

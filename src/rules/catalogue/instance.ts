@@ -1,9 +1,9 @@
-import type {RuleMeta} from '../types.js'
+import type {CatalogueEntry} from '../types.js'
 
 /** The on-instance checks: they read what the read-only diagnostic script found through SSM SendCommand. */
-const requires = ['ssm:SendCommand', 'ssm:ListCommandInvocations']
+const requires = ['ssm:SendCommand', 'ssm:ListCommandInvocations'] as const
 
-export const instanceCatalogue: RuleMeta[] = [
+export const instanceCatalogue = [
   {
     id: 'nginx-not-installed',
     category: 'instance',
@@ -85,4 +85,4 @@ export const instanceCatalogue: RuleMeta[] = [
     risk: 'Nothing is known about nginx on that instance: the on-instance root cause, if any, stays hidden.',
     requires,
   },
-]
+] as const satisfies readonly CatalogueEntry[]

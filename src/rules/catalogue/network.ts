@@ -1,7 +1,7 @@
-import type {RuleMeta} from '../types.js'
+import type {CatalogueEntry} from '../types.js'
 
 /** Security group, NACL and route rules. */
-export const networkCatalogue: RuleMeta[] = [
+export const networkCatalogue = [
   {
     id: 'sg-instance-ingress',
     category: 'network',
@@ -52,4 +52,4 @@ export const networkCatalogue: RuleMeta[] = [
     risk: 'Without a way out, package installs in user data (dnf, yum, apt) fail at boot, so the web server the health checks need was never installed.',
     requires: ['ec2:DescribeRouteTables', 'ec2:DescribeNatGateways', 'ec2:DescribeInstances', 'ec2:DescribeVpcEndpoints', 'elasticloadbalancing:DescribeTargetHealth'],
   },
-]
+] as const satisfies readonly CatalogueEntry[]

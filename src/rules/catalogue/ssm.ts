@@ -1,4 +1,4 @@
-import type {RuleMeta} from '../types.js'
+import type {CatalogueEntry} from '../types.js'
 
 /**
  * SSM readiness: can Systems Manager reach each instance (Run Command, Session Manager), and if not, why.
@@ -7,7 +7,7 @@ import type {RuleMeta} from '../types.js'
 const OFFLINE_RISK =
   'Without Systems Manager there is no way onto a private instance without SSH: the on-instance checks (is nginx installed and listening?) cannot run, and neither can the fix.'
 
-export const ssmCatalogue: RuleMeta[] = [
+export const ssmCatalogue = [
   {
     id: 'ssm-no-instance-profile',
     category: 'ssm',
@@ -105,4 +105,4 @@ export const ssmCatalogue: RuleMeta[] = [
     risk: 'Old agents miss fixes and features; below 2.3.68.0 Session Manager refuses to start a session.',
     requires: ['ssm:DescribeInstanceInformation'],
   },
-]
+] as const satisfies readonly CatalogueEntry[]

@@ -7,7 +7,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Remediation, Rule, Severity} from '../types.js'
 import {eqi} from './util.js'
 
-export const ID = 'alb-state'
+const ID = 'alb-state'
 
 function check(ctx: AnalysisContext): Finding[] {
   const code = ctx.lb.State?.Code ?? 'unknown'
@@ -35,7 +35,7 @@ function check(ctx: AnalysisContext): Finding[] {
   return [
     ctx.finding(ID, {
       severity: s.severity,
-      message: `Load balancer ${ctx.lb.LoadBalancerName} is ${code}: ${s.meaning}${ctx.lb.State?.Reason ? ` (${ctx.lb.State.Reason})` : ''}`,
+      message: `Load balancer ${ctx.lbName} is ${code}: ${s.meaning}${ctx.lb.State?.Reason ? ` (${ctx.lb.State.Reason})` : ''}`,
       resources: [arn],
       evidence: [`State.Code ${code}${ctx.lb.State?.Reason ? `, State.Reason ${ctx.lb.State.Reason}` : ''}`],
       data: {state: code, reason: ctx.lb.State?.Reason},
@@ -44,4 +44,4 @@ function check(ctx: AnalysisContext): Finding[] {
   ]
 }
 
-export const albState: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

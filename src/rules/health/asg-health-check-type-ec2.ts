@@ -7,7 +7,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {attachedGroups, eqi, tgName} from './util.js'
 
-export const ID = 'asg-health-check-type-ec2'
+const ID = 'asg-health-check-type-ec2'
 
 function check(ctx: AnalysisContext): Finding[] {
   return attachedGroups(ctx)
@@ -27,4 +27,4 @@ function check(ctx: AnalysisContext): Finding[] {
     })
 }
 
-export const asgHealthCheckTypeEc2: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

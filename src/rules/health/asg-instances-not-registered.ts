@@ -7,7 +7,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {attachedGroups, eqi, inServiceIds, plural, registeredTargets, tgName} from './util.js'
 
-export const ID = 'asg-instances-not-registered'
+const ID = 'asg-instances-not-registered'
 
 function check(ctx: AnalysisContext): Finding[] {
   const findings: Finding[] = []
@@ -50,4 +50,4 @@ function check(ctx: AnalysisContext): Finding[] {
   return findings
 }
 
-export const asgInstancesNotRegistered: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -4,10 +4,10 @@
  */
 import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
-import type {Finding, Rule} from '../types.js'
+import type {Finding, FindingRef, Rule} from '../types.js'
 import {eqi} from './util.js'
 
-export const ID = 'asg-launch-failures'
+const ID = 'asg-launch-failures'
 
 const DAY_MS = 24 * 3600 * 1000
 
@@ -50,7 +50,7 @@ function check(ctx: AnalysisContext): Finding[] {
         explains: stillFailing
           ? [
               {ruleId: 'asg-no-capacity', resource: name},
-              ...tgArns.flatMap((resource) => [
+              ...tgArns.flatMap((resource): FindingRef[] => [
                 {ruleId: 'target-group-empty', resource},
                 {ruleId: 'listener-default-action', resource},
               ]),
@@ -61,4 +61,4 @@ function check(ctx: AnalysisContext): Finding[] {
   })
 }
 
-export const asgLaunchFailures: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -7,7 +7,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {attachedGroups, tgName} from './util.js'
 
-export const ID = 'asg-no-capacity'
+const ID = 'asg-no-capacity'
 
 function check(ctx: AnalysisContext): Finding[] {
   return attachedGroups(ctx)
@@ -38,4 +38,4 @@ function check(ctx: AnalysisContext): Finding[] {
     })
 }
 
-export const asgNoCapacity: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

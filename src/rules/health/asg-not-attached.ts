@@ -6,10 +6,10 @@
 import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
-import {inServiceIds, servingTargets, snapshotTgArns, tgName} from './util.js'
+import {ecsClusterOf, inServiceIds, servingTargets, snapshotTgArns, tgName} from './util.js'
 import type {Group} from './util.js'
 
-export const ID = 'asg-not-attached'
+const ID = 'asg-not-attached'
 
 function inAlbVpc(ctx: AnalysisContext, g: Group): boolean {
   const subnets = (g.VPCZoneIdentifier ?? '').split(',').map((s) => s.trim()).filter(Boolean)
@@ -25,14 +25,15 @@ function check(ctx: AnalysisContext): Finding[] {
     return onListeners.has(arn) && ctx.groupsForTargetGroup(arn).length === 0 && servingTargets(ctx, arn).length === 0
   })
   if (hungry.length === 0) return []
-  const candidates = ctx.autoScalingGroups.filter((g) => !(g.TargetGroupARNs ?? []).some((a) => ours.has(a)) && inAlbVpc(ctx, g))
+  // ECS container hosts are not meant to be attached: the ECS service registers its tasks (target-group-empty says so).
+  const candidates = ctx.autoScalingGroups.filter((g) => !(g.TargetGroupARNs ?? []).some((a) => ours.has(a)) && inAlbVpc(ctx, g) && !ecsClusterOf(ctx, g))
   const tgArns = hungry.map((t) => t.TargetGroupArn ?? '')
   return candidates.map((g) => {
     const name = g.AutoScalingGroupName ?? '?'
     return ctx.finding(ID, {
       confidence: candidates.length === 1 ? 'likely' : 'possible',
       message:
-        `Auto Scaling group ${name} (${inServiceIds(g).length} InService instances, in the ALB's VPC) is attached to no target group of ${ctx.lb.LoadBalancerName}, ` +
+        `Auto Scaling group ${name} (${inServiceIds(g).length} InService instances, in the ALB's VPC) is attached to no target group of ${ctx.lbName}, ` +
         `while ${hungry.map(tgName).join(', ')} ${hungry.length === 1 ? 'has' : 'have'} no group attached and no target serving`,
       resources: [name, ...tgArns],
       evidence: [
@@ -53,4 +54,4 @@ function check(ctx: AnalysisContext): Finding[] {
   })
 }
 
-export const asgNotAttached: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -12,8 +12,9 @@ import {checksTargets, eqi, reasonIs, targetsInState, tgName} from './util.js'
 import type {TG} from './util.js'
 import {userDataText} from '../../lib/user-data.js'
 import {WEB_SERVERS} from './user-data.js'
+import {healthCheckPort, matcherCodes} from '../../analyze/target-group.js'
 
-export const ID = 'health-check-path'
+const ID = 'health-check-path'
 
 const DIRECTORY_NAMES = new Set(['app', 'admin', 'static', 'assets', 'public', 'html', 'www', 'docs', 'images', 'img', 'css', 'js', 'media', 'files', 'content', 'site', 'web', 'dist', 'build'])
 
@@ -26,12 +27,12 @@ function advice(tg: TG, codes: number[]): {why: string; path: string; matcher: s
   if (codes.some((c) => c >= 300 && c < 400)) {
     const slash = !path.endsWith('/') && !/\.[a-z0-9]+$/i.test(path.split('/').pop() ?? '')
     return slash
-      ? {why: `${path} redirects (a directory without its trailing slash, or HTTP to HTTPS)`, path: `${path}/`, matcher: tg.Matcher?.HttpCode ?? '200'}
+      ? {why: `${path} redirects (a directory without its trailing slash, or HTTP to HTTPS)`, path: `${path}/`, matcher: matcherCodes(tg)}
       : {why: `${path} redirects (to HTTPS or a login page)`, path, matcher: '200-399'}
   }
-  if (codes.includes(404)) return {why: `${path} does not exist on the web server`, path: '/', matcher: tg.Matcher?.HttpCode ?? '200'}
-  if (codes.some((c) => c === 401 || c === 403)) return {why: `${path} needs authentication or is forbidden`, path: '/', matcher: tg.Matcher?.HttpCode ?? '200'}
-  return {why: `the application fails on ${path} (look at its logs)`, path, matcher: tg.Matcher?.HttpCode ?? '200'}
+  if (codes.includes(404)) return {why: `${path} does not exist on the web server`, path: '/', matcher: matcherCodes(tg)}
+  if (codes.some((c) => c === 401 || c === 403)) return {why: `${path} needs authentication or is forbidden`, path: '/', matcher: matcherCodes(tg)}
+  return {why: `the application fails on ${path} (look at its logs)`, path, matcher: matcherCodes(tg)}
 }
 
 /** Heuristic traps of the path itself, for when target health has not spoken. */
@@ -60,13 +61,13 @@ function traps(ctx: AnalysisContext, tg: TG): (Omit<FindingInput, 'resources'> &
     out.push({
       trap: 'codes',
       severity: 'error',
-      message: `Health checks of ${tgName(tg)} on ${tg.HealthCheckPath} get ${codes.join(', ') || 'codes'} while the matcher accepts only ${tg.Matcher?.HttpCode}: ${a.why}`,
+      message: `Health checks of ${tgName(tg)} on ${tg.HealthCheckPath} get ${codes.join(', ') || 'codes'} while the matcher accepts only ${matcherCodes(tg)}: ${a.why}`,
       evidence: mismatched.map((d) => `${d.Target?.Id}: ${d.TargetHealth?.Description ?? d.TargetHealth?.Reason}`),
-      remediation: {summary: `Check a path that answers ${tg.Matcher?.HttpCode} (or widen the matcher).`, commands: [modify(['--health-check-path', a.path, '--matcher', `HttpCode=${a.matcher}`])]},
+      remediation: {summary: `Check a path that answers ${matcherCodes(tg)} (or widen the matcher).`, commands: [modify(['--health-check-path', a.path, '--matcher', `HttpCode=${a.matcher}`])]},
       explains: [{ruleId: 'target-health-unhealthy', resource: arn}],
     })
   }
-  const port = eqi(tg.HealthCheckPort ?? 'traffic-port', 'traffic-port') ? tg.Port : Number(tg.HealthCheckPort)
+  const port = healthCheckPort(tg)
   if (eqi(tg.HealthCheckProtocol, 'HTTPS') && eqi(tg.Protocol, 'HTTP') && port === tg.Port) {
     out.push({
       trap: 'https',
@@ -84,8 +85,8 @@ function traps(ctx: AnalysisContext, tg: TG): (Omit<FindingInput, 'resources'> &
       trap: 'path',
       severity: 'warning',
       confidence: 'possible',
-      message: `Health-check path ${tg.HealthCheckPath} of ${tgName(tg)} may not answer ${tg.Matcher?.HttpCode ?? '200'}: ${suspect.why}`,
-      evidence: [`HealthCheckPath ${tg.HealthCheckPath}, Matcher ${tg.Matcher?.HttpCode}`, 'no target is healthy yet to prove the path works'],
+      message: `Health-check path ${tg.HealthCheckPath} of ${tgName(tg)} may not answer ${matcherCodes(tg)}: ${suspect.why}`,
+      evidence: [`HealthCheckPath ${tg.HealthCheckPath}, Matcher ${matcherCodes(tg)}`, 'no target is healthy yet to prove the path works'],
       remediation: {summary: 'Point the health check at a page the server surely has.', commands: [modify(['--health-check-path', suspect.path])]},
     })
   }
@@ -98,4 +99,4 @@ function check(ctx: AnalysisContext): Finding[] {
     .flatMap((tg) => traps(ctx, tg).map(({trap, ...f}) => ctx.finding(ID, {...f, key: `${ID}:${tg.TargetGroupArn}:${trap}`, resources: [tg.TargetGroupArn ?? '']})))
 }
 
-export const healthCheckPath: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

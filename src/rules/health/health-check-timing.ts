@@ -9,7 +9,7 @@ import type {Finding, Rule, Severity} from '../types.js'
 import {checksTargets, tgName} from './util.js'
 import type {TG} from './util.js'
 
-export const ID = 'health-check-timing'
+const ID = 'health-check-timing'
 
 interface Trap {
   severity: Severity
@@ -59,4 +59,4 @@ function check(ctx: AnalysisContext): Finding[] {
   })
 }
 
-export const healthCheckTiming: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -1,19 +1,21 @@
 import type {Rule} from '../types.js'
-import {albState} from './alb-state.js'
-import {listenerDefaultAction} from './listener-default-action.js'
-import {targetGroupNoListener} from './target-group-no-listener.js'
-import {targetGroupEmpty} from './target-group-empty.js'
-import {targetHealthUnhealthy} from './target-health-unhealthy.js'
-import {targetHealthInitial} from './target-health-initial.js'
-import {targetHealthUnused} from './target-health-unused.js'
-import {healthCheckPath} from './health-check-path.js'
-import {healthCheckTiming} from './health-check-timing.js'
-import {asgNotAttached} from './asg-not-attached.js'
-import {asgInstancesNotRegistered} from './asg-instances-not-registered.js'
-import {asgNoCapacity} from './asg-no-capacity.js'
-import {asgLaunchFailures} from './asg-launch-failures.js'
-import {asgHealthCheckTypeEc2} from './asg-health-check-type-ec2.js'
-import {launchTemplateNoWebServer} from './launch-template-no-web-server.js'
+import {rule as albState} from './alb-state.js'
+import {rule as listenerDefaultAction} from './listener-default-action.js'
+import {rule as targetGroupNoListener} from './target-group-no-listener.js'
+import {rule as targetGroupEmpty} from './target-group-empty.js'
+import {rule as targetHealthUnhealthy} from './target-health-unhealthy.js'
+import {rule as targetHealthInitial} from './target-health-initial.js'
+import {rule as targetHealthUnused} from './target-health-unused.js'
+import {rule as healthCheckPath} from './health-check-path.js'
+import {rule as healthCheckTiming} from './health-check-timing.js'
+import {rule as asgNotAttached} from './asg-not-attached.js'
+import {rule as asgInstancesNotRegistered} from './asg-instances-not-registered.js'
+import {rule as asgNoCapacity} from './asg-no-capacity.js'
+import {rule as asgLaunchFailures} from './asg-launch-failures.js'
+import {rule as asgHealthCheckTypeEc2} from './asg-health-check-type-ec2.js'
+import {rule as asgAzNotEnabledOnAlb} from './asg-az-not-enabled-on-alb.js'
+import {rule as asgHealthCheckGracePeriod} from './asg-health-check-grace-period.js'
+import {rule as launchTemplateNoWebServer} from './launch-template-no-web-server.js'
 
 /** Listener, target group, target health, health-check settings and Auto Scaling rules, from the ALB inwards. */
 export const healthRules: Rule[] = [
@@ -30,6 +32,8 @@ export const healthRules: Rule[] = [
   asgInstancesNotRegistered,
   asgNoCapacity,
   asgLaunchFailures,
+  asgAzNotEnabledOnAlb,
   asgHealthCheckTypeEc2,
+  asgHealthCheckGracePeriod,
   launchTemplateNoWebServer,
 ]

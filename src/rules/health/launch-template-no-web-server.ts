@@ -15,7 +15,7 @@ import {attachedGroups, eqi, inServiceIds, reasonIs, targetsInState, tgName} fro
 import type {Group} from './util.js'
 import {installedPackages, judgeUserData, nginxLines, userDataBlock} from './user-data.js'
 
-export const ID = 'launch-template-no-web-server'
+const ID = 'launch-template-no-web-server'
 
 const NO_ANSWER = ['Target.FailedHealthChecks', 'Target.Timeout']
 
@@ -110,4 +110,4 @@ function check(ctx: AnalysisContext): Finding[] {
   return findings
 }
 
-export const launchTemplateNoWebServer: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

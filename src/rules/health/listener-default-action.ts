@@ -8,7 +8,7 @@ import type {AnalysisContext, FindingInput, J} from '../../analyze/context.js'
 import type {Finding, Remediation, Rule} from '../types.js'
 import {eqi, registeredTargets} from './util.js'
 
-export const ID = 'listener-default-action'
+const ID = 'listener-default-action'
 
 type Action = NonNullable<J<Listener>['DefaultActions']>[number]
 
@@ -114,4 +114,4 @@ function check(ctx: AnalysisContext): Finding[] {
   })
 }
 
-export const listenerDefaultAction: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

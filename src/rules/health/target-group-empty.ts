@@ -2,12 +2,12 @@
  * target-group-empty: a target group a listener forwards to that has no registered target. The ALB answers
  * 503 for every request routed there. A symptom: asg-not-attached, asg-no-capacity or asg-launch-failures say why.
  */
-import {cmd} from '../../lib/shell.js'
+import {cmd, raw} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
-import {registeredTargets, tgName} from './util.js'
+import {ecsClusterOf, eqi, registeredTargets, tgName} from './util.js'
 
-export const ID = 'target-group-empty'
+const ID = 'target-group-empty'
 
 /** Target groups the listeners' default actions forward to: an empty one there takes the whole site down. */
 function defaultActionTgArns(ctx: AnalysisContext): Set<string> {
@@ -25,6 +25,23 @@ function nextStep(ctx: AnalysisContext, tgArn: string): {summary: string; comman
     return {
       summary: `Auto Scaling group ${attached.join(', ')} is attached but has registered nothing: see why it has no running instance.`,
       commands: [cmd`aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names ${attached} ${ctx.regionFlag}`],
+    }
+  }
+  const hosts = ctx.autoScalingGroups.flatMap((g) => {
+    const cluster = ecsClusterOf(ctx, g)
+    return cluster ? [{group: g.AutoScalingGroupName ?? '?', cluster}] : []
+  })
+  if (hosts.length > 0 || eqi(ctx.targetGroup(tgArn)?.TargetType, 'ip')) {
+    // Attaching the container hosts' group would register instances where the tasks belong: a 503 becomes a 502.
+    const clusters = [...new Set(hosts.map((h) => h.cluster))]
+    return {
+      summary:
+        `An ECS service registers its tasks in this target group${hosts.length > 0 ? ` (${hosts.map((h) => `Auto Scaling group ${h.group} hosts ECS cluster ${h.cluster}`).join('; ')})` : ''}: ` +
+        'empty means no task is running. Look at the service\'s running count and events; do not attach the container hosts\' Auto Scaling group to the target group.',
+      commands: (clusters.length > 0 ? clusters : [raw('<cluster>')]).flatMap((c) => [
+        cmd`aws ecs list-services --cluster ${c} ${ctx.regionFlag}`,
+        cmd`aws ecs describe-services --cluster ${c} --services <service> --query 'services[].{desired:desiredCount,running:runningCount,events:events[:5].message}' ${ctx.regionFlag}`,
+      ]),
     }
   }
   return {
@@ -52,4 +69,4 @@ function check(ctx: AnalysisContext): Finding[] {
     })
 }
 
-export const targetGroupEmpty: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

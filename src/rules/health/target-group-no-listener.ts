@@ -7,7 +7,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {tgName} from './util.js'
 
-export const ID = 'target-group-no-listener'
+const ID = 'target-group-no-listener'
 
 function check(ctx: AnalysisContext): Finding[] {
   const onListeners = ctx.targetGroupsOnListeners()
@@ -42,4 +42,4 @@ function check(ctx: AnalysisContext): Finding[] {
     })
 }
 
-export const targetGroupNoListener: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

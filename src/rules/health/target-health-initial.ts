@@ -5,7 +5,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {countReasons, describeTargetHealthCmd, plural, targetIds, targetLine, targetsInState, tgName, warmUpSeconds} from './util.js'
 
-export const ID = 'target-health-initial'
+const ID = 'target-health-initial'
 
 function check(ctx: AnalysisContext): Finding[] {
   return ctx.targetGroups.flatMap((tg) => {
@@ -28,4 +28,4 @@ function check(ctx: AnalysisContext): Finding[] {
   })
 }
 
-export const targetHealthInitial: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -7,7 +7,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {REASON_HINTS, countReasons, describeTargetHealthCmd, eqi, reasonIs, targetIds, targetLine, targetsInState, tgName} from './util.js'
 
-export const ID = 'target-health-unhealthy'
+const ID = 'target-health-unhealthy'
 
 function check(ctx: AnalysisContext): Finding[] {
   const findings: Finding[] = []
@@ -42,4 +42,4 @@ function check(ctx: AnalysisContext): Finding[] {
   return findings
 }
 
-export const targetHealthUnhealthy: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

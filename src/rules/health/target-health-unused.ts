@@ -5,10 +5,10 @@
 import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
-import {eqi, plural, reasonIs, servingTargets, targetAz, targetIds, targetLine, targetsInState, tgName} from './util.js'
+import {eqi, inServiceIds, plural, reasonIs, servingTargets, subnetFor, targetAz, targetIds, targetLine, targetsInState, tgName} from './util.js'
 import type {TargetDesc} from './util.js'
 
-export const ID = 'target-health-unused'
+const ID = 'target-health-unused'
 
 type Cause = 'az-not-enabled' | 'instance-stopped' | 'instance-gone' | 'no-listener' | 'not-registered' | 'other'
 
@@ -24,14 +24,6 @@ function causeOf(ctx: AnalysisContext, d: TargetDesc, onListener: boolean): Caus
   }
   if (reasonIs(d, 'Target.NotRegistered')) return onListener ? 'not-registered' : 'no-listener'
   return 'other'
-}
-
-/** A subnet of the ALB's VPC in `az` to add; internet-facing ALBs need one routed to an internet gateway. */
-function subnetFor(ctx: AnalysisContext, az: string): string {
-  const inAz = ctx.snapshot.ec2.Subnets.filter((s) => s.VpcId === ctx.lb.VpcId && s.AvailabilityZone === az)
-  const public_ = inAz.filter((s) => (ctx.routeTableFor(s.SubnetId ?? '')?.Routes ?? []).some((r) => r.GatewayId?.startsWith('igw-')))
-  const pick = eqi(ctx.lb.Scheme, 'internet-facing') ? public_[0] : (inAz.find((s) => !public_.includes(s)) ?? inAz[0])
-  return pick?.SubnetId ?? `<a-subnet-in-${az}>`
 }
 
 function commandFor(ctx: AnalysisContext, cause: Cause, tgArn: string, descs: TargetDesc[]): string | undefined {
@@ -81,10 +73,16 @@ function check(ctx: AnalysisContext): Finding[] {
     const causes = [...byCause.keys()]
     const commands = causes.map((c) => commandFor(ctx, c, arn, byCause.get(c)!)).filter((c): c is string => c !== undefined)
     const nothingServes = servingTargets(ctx, arn).length === 0
+    // Capacity Auto Scaling counts as InService but that serves nothing is a problem, not a remark.
+    const counted = new Set(ctx.autoScalingGroups.flatMap(inServiceIds))
+    const idle = targetIds(unused).filter((id) => counted.has(id))
     return [
       ctx.finding(ID, {
-        severity: nothingServes ? 'error' : 'warning',
-        message: `${plural(unused.length, 'target')} of ${tgName(tg)} ${unused.length === 1 ? 'is unused and gets' : 'are unused and get'} no traffic (${causes.join(', ')})${nothingServes ? '; no target is left to serve, so the ALB answers 503' : ''}`,
+        severity: nothingServes || idle.length > 0 ? 'error' : 'warning',
+        message:
+          `${plural(unused.length, 'target')} of ${tgName(tg)} ${unused.length === 1 ? 'is unused and gets' : 'are unused and get'} no traffic (${causes.join(', ')})` +
+          (idle.length > 0 ? `; Auto Scaling counts ${idle.length === unused.length && idle.length > 1 ? 'all of them' : idle.join(', ')} as InService` : '') +
+          (nothingServes ? '; no target is left to serve, so the ALB answers 503' : ''),
         resources: [arn, ...targetIds(unused)],
         evidence: unused.map((d) => `${targetLine(ctx, d)} [${causeOf(ctx, d, onListeners.has(arn))}]`),
         data: {targetGroupArn: arn, causes: Object.fromEntries([...byCause].map(([c, ds]) => [c, targetIds(ds)]))},
@@ -94,4 +92,4 @@ function check(ctx: AnalysisContext): Finding[] {
   })
 }
 
-export const targetHealthUnused: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -88,3 +88,9 @@ export function nginxLines(spec: ServeSpec, onlyStart?: string[]): string[] | un
 
 /** The lines as one user data part: the install script as it is, a start line as a script of its own. */
 export const userDataBlock = (lines: string[]): string => (lines[0]?.startsWith('#!') ? lines.join('\n') : `#!/bin/bash\nset -euo pipefail\n${lines.join('\n')}\n`)
+
+/** The ECS cluster user data joins its instance to (`ECS_CLUSTER=name` into /etc/ecs/ecs.config), if any. */
+export function ecsCluster(text: string): string | undefined {
+  const m = /\bECS_CLUSTER=["']?([\w-]+)/.exec(text)
+  return m?.[1]
+}

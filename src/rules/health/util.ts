@@ -6,11 +6,14 @@ import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import type {TargetGroup, TargetHealthDescription} from '@aws-sdk/client-elastic-load-balancing-v2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
+import {userDataText} from '../../lib/user-data.js'
+import {groupTemplate} from './launch-template.js'
+import {ecsCluster} from './user-data.js'
 
 /** AWS enum strings come back in more than one case (EC2 says "available", the SDK "Available"). */
 export const eqi = (a: string | undefined, b: string): boolean => (a ?? '').toLowerCase() === b.toLowerCase()
 
-/** What each target health reason code tells you (DESIGN.md), and where to look next. */
+/** What each target health reason code tells you, and where to look next. */
 export const REASON_HINTS: Record<string, string> = {
   'Target.ResponseCodeMismatch': 'the health-check path answered with a code outside the matcher: check the path and the matcher',
   'Target.Timeout': 'no answer in time: check the security groups and NACLs for the health-check port, that something listens on it, and that the app answers within the timeout',
@@ -93,3 +96,26 @@ export const warmUpSeconds = (tg: TG): number => (tg.HealthCheckIntervalSeconds 
 export const checksTargets = (tg: TG): boolean => !eqi(tg.TargetType, 'lambda') && !eqi(tg.TargetType, 'alb')
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/**
+ * Whether a group's instances are ECS container hosts (the launch template's user data joins an ECS cluster):
+ * the ECS service registers its tasks in the target group, the group itself is not meant to be attached.
+ */
+export function ecsClusterOf(ctx: AnalysisContext, g: Group): string | undefined {
+  return ecsCluster(userDataText(groupTemplate(ctx, g)?.version?.LaunchTemplateData?.UserData))
+}
+
+/** The subnets a group launches into, from its VPCZoneIdentifier. */
+export const groupSubnets = (g: Group): string[] =>
+  (g.VPCZoneIdentifier ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+
+/** A subnet of the ALB's VPC in `az` to add to it; an internet-facing ALB needs one routed to an internet gateway. */
+export function subnetFor(ctx: AnalysisContext, az: string): string {
+  const inAz = ctx.snapshot.ec2.Subnets.filter((s) => s.VpcId === ctx.lb.VpcId && s.AvailabilityZone === az)
+  const public_ = inAz.filter((s) => (ctx.routeTableFor(s.SubnetId ?? '')?.Routes ?? []).some((r) => r.GatewayId?.startsWith('igw-')))
+  const pick = eqi(ctx.lb.Scheme, 'internet-facing') ? public_[0] : (inAz.find((s) => !public_.includes(s)) ?? inAz[0])
+  return pick?.SubnetId ?? `<a-subnet-in-${az}>`
+}

@@ -6,9 +6,9 @@ import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import type {Checked} from './util.js'
-import {idList, ids, perProbe, probeResult, servesHealthCheck, targetHealthRefs, tgNames} from './util.js'
+import {idList, ids, perProbe, probeResult, servesHealthCheck, targetHealthRefs, targetHealthy, tgNames} from './util.js'
 
-export const ID = 'health-path-local-failure'
+const ID = 'health-path-local-failure'
 
 /** What a code tells about the server, for the evidence. */
 function hint(c: Checked): string {
@@ -23,7 +23,8 @@ function hint(c: Checked): string {
 
 function check(ctx: AnalysisContext) {
   return perProbe(ctx, (probe, checked): Finding[] => {
-    const bad = checked.filter((c) => c.parsed.healthProbe && c.parsed.healthProbe.tool !== 'none' && !servesHealthCheck(c))
+    // The ALB's own health check passing outweighs the local request (sent through another address or Host).
+    const bad = checked.filter((c) => c.parsed.healthProbe && c.parsed.healthProbe.tool !== 'none' && !servesHealthCheck(c) && !targetHealthy(ctx, c))
     if (bad.length === 0) return []
     const list = ids(bad)
     const request = `${probe.healthCheckProtocol} GET ${probe.healthCheckPath} on port ${probe.healthCheckPort}`
@@ -46,4 +47,4 @@ function check(ctx: AnalysisContext) {
   })
 }
 
-export const healthPathLocalFailure: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

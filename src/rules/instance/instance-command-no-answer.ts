@@ -8,7 +8,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {NONE_SELECTED, NOT_COLLECTED, idList} from './util.js'
 
-export const ID = 'instance-command-no-answer'
+const ID = 'instance-command-no-answer'
 
 function check(ctx: AnalysisContext): Finding[] | {notApplicable: string} {
   const section = ctx.snapshot.onInstance
@@ -38,4 +38,4 @@ function check(ctx: AnalysisContext): Finding[] | {notApplicable: string} {
   ]
 }
 
-export const instanceCommandNoAnswer: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

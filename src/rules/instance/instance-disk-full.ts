@@ -7,7 +7,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {idList, ids, perProbe, tgNames} from './util.js'
 
-export const ID = 'instance-disk-full'
+const ID = 'instance-disk-full'
 export const DISK_FULL_PERCENT = 95
 
 function check(ctx: AnalysisContext) {
@@ -35,4 +35,4 @@ function check(ctx: AnalysisContext) {
   })
 }
 
-export const instanceDiskFull: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

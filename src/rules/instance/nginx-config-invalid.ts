@@ -6,7 +6,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {PERSIST_NOTE, idList, ids, perProbe, refsFor, tgNames} from './util.js'
 
-export const ID = 'nginx-config-invalid'
+const ID = 'nginx-config-invalid'
 
 function check(ctx: AnalysisContext) {
   return perProbe(ctx, (probe, checked): Finding[] => {
@@ -31,4 +31,4 @@ function check(ctx: AnalysisContext) {
   })
 }
 
-export const nginxConfigInvalid: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

@@ -8,7 +8,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {idList, ids, perProbe, sendCommand, tgNames} from './util.js'
 
-export const ID = 'nginx-keepalive-shorter-than-idle-timeout'
+const ID = 'nginx-keepalive-shorter-than-idle-timeout'
 
 function check(ctx: AnalysisContext) {
   const idle = Number(ctx.lbAttribute('idle_timeout.timeout_seconds') ?? '60')
@@ -44,4 +44,4 @@ function check(ctx: AnalysisContext) {
   })
 }
 
-export const nginxKeepaliveShorterThanIdleTimeout: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

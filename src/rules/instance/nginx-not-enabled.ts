@@ -6,7 +6,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {PERSIST_NOTE, idList, ids, perProbe, sendCommand, tgNames} from './util.js'
 
-export const ID = 'nginx-not-enabled'
+const ID = 'nginx-not-enabled'
 
 /** is-enabled answers that mean "starts at boot". `enabled-runtime` does not survive a reboot. */
 const AT_BOOT = new Set(['enabled', 'static', 'alias', 'indirect', 'generated'])
@@ -36,4 +36,4 @@ function check(ctx: AnalysisContext) {
   })
 }
 
-export const nginxNotEnabled: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

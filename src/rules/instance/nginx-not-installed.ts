@@ -6,16 +6,15 @@
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import {
-  PERSIST_NOTE, asSudo, byPackageManager, fleetFix, idList, ids, installSteps, instancesFix, osLabel, perProbe, probeResult,
-  refsFor, servesHealthCheck, targetHealthRefs, tgNames,
+  PERSIST_NOTE, answers, asSudo, byPackageManager, fleetFix, idList, ids, installSteps, instancesFix, osLabel, perProbe, probeResult, refsFor, targetHealthRefs, tgNames,
 } from './util.js'
 
-export const ID = 'nginx-not-installed'
+const ID = 'nginx-not-installed'
 
 function check(ctx: AnalysisContext) {
   return perProbe(ctx, (probe, checked): Finding[] => {
-    // Something else serving the health check is a deliberate choice of web server, not this fault.
-    const missing = checked.filter((c) => !c.parsed.nginx.installed && !servesHealthCheck(c))
+    // Something else serving the health check (locally, or to the ALB) is a deliberate choice of web server, not this fault.
+    const missing = checked.filter((c) => !c.parsed.nginx.installed && !answers(ctx, c))
     if (missing.length === 0) return []
     const list = ids(missing)
     const groups = byPackageManager(missing)
@@ -52,4 +51,4 @@ function check(ctx: AnalysisContext) {
   })
 }
 
-export const nginxNotInstalled: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

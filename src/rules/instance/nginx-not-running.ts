@@ -6,9 +6,9 @@ import {CONFIG_TEST, SERVICE} from '../../lib/nginx-install.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import type {Checked} from './util.js'
-import {PERSIST_NOTE, asSudo, fleetFix, idList, ids, perProbe, refsFor, sendCommand, targetHealthRefs, tgNames} from './util.js'
+import {PERSIST_NOTE, answers, asSudo, fleetFix, idList, ids, nginxListens, perProbe, refsFor, sendCommand, targetHealthRefs, tgNames} from './util.js'
 
-export const ID = 'nginx-not-running'
+const ID = 'nginx-not-running'
 
 const RUNNING = new Set(['active', 'reloading'])
 /** Check the configuration, then enable and restart: the service steps of src/lib/nginx-install.ts. */
@@ -21,13 +21,19 @@ const notRunning = (c: Checked): boolean =>
 
 function check(ctx: AnalysisContext) {
   return perProbe(ctx, (probe, checked): Finding[] => {
-    const down = checked.filter(notRunning)
+    // nginx holding the port, the health request passing or a healthy target outweigh the service manager's word.
+    const down = checked.filter((c) => notRunning(c) && !nginxListens(c) && !answers(ctx, c))
     if (down.length === 0) return []
+    // An unnamed process still listens on the probe's ports (maybe nginx): the probes disagree, so say it less surely.
+    const doubtful = down.filter((c) => c.parsed.listeners.some((l) => l.process === undefined && (l.port === probe.targetPort || l.port === probe.healthCheckPort)))
     const list = ids(down)
     const states = [...new Set(down.map((c) => c.parsed.nginx.active ?? 'no process'))].join(', ')
     return [
       ctx.finding(ID, {
-        message: `nginx is installed but not running (${states}) on ${down.length} of ${checked.length} checked instances of ${tgNames(probe)} (${idList(list)})`,
+        message:
+          `nginx is installed but not running (${states}) on ${down.length} of ${checked.length} checked instances of ${tgNames(probe)} (${idList(list)})` +
+          (doubtful.length > 0 ? `; something still listens on port ${probe.healthCheckPort} on ${idList(ids(doubtful))}, so this may be wrong` : ''),
+        ...(doubtful.length === down.length ? {severity: 'warning' as const, confidence: 'possible' as const} : doubtful.length > 0 ? {confidence: 'likely' as const} : {}),
         resources: [...list, ...probe.targetGroupArns],
         evidence: down.map((c) => {
           const log = c.parsed.errorLog.at(-1)
@@ -49,4 +55,4 @@ function check(ctx: AnalysisContext) {
   })
 }
 
-export const nginxNotRunning: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

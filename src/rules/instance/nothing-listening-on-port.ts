@@ -6,9 +6,9 @@
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule} from '../types.js'
 import type {Checked} from './util.js'
-import {idList, ids, perProbe, refsFor, sendCommand, targetHealthRefs, tgNames} from './util.js'
+import {idList, ids, perProbe, refsFor, sendCommand, targetHealthRefs, targetHealthy, tgNames} from './util.js'
 
-export const ID = 'nothing-listening-on-port'
+const ID = 'nothing-listening-on-port'
 
 const LOOPBACK = /^(127\.|\[?::1\]?$|localhost)/
 
@@ -28,7 +28,11 @@ export function portProblem(c: Checked, port: number): string | undefined {
 function check(ctx: AnalysisContext) {
   return perProbe(ctx, (probe, checked): Finding[] =>
     [...new Set([probe.targetPort, probe.healthCheckPort])].flatMap((port) => {
-      const bad = checked.map((c) => ({c, why: portProblem(c, port)})).filter((x): x is {c: Checked; why: string} => x.why !== undefined)
+      // A target the ALB finds healthy is served on its health-check port, whatever the socket list says.
+      const bad = checked
+        .filter((c) => !(port === probe.healthCheckPort && targetHealthy(ctx, c)))
+        .map((c) => ({c, why: portProblem(c, port)}))
+        .filter((x): x is {c: Checked; why: string} => x.why !== undefined)
       if (bad.length === 0) return []
       const list = ids(bad.map((b) => b.c))
       const taken = bad.filter((b) => b.why.includes('holds port'))
@@ -58,4 +62,4 @@ function check(ctx: AnalysisContext) {
   )
 }
 
-export const nothingListeningOnPort: Rule = {id: ID, check}
+export const rule: Rule = {id: ID, check}

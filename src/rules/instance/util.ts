@@ -8,7 +8,8 @@ import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
 import type {DiagnosticResult, OnInstanceProbe, OnInstanceRun} from '../../snapshot/on-instance-types.js'
-import type {FindingRef, RuleOutcome} from '../types.js'
+import type {FindingRef, RuleId, RuleOutcome} from '../types.js'
+import {matcherAccepts} from '../../analyze/target-group.js'
 
 export const NOT_COLLECTED = 'on-instance checks were not run (--no-ssm or SSM unreachable)'
 export const NONE_SELECTED = 'no instance was selected for the on-instance checks (none online in SSM, or none matched the selection)'
@@ -60,19 +61,28 @@ export const tgNames = (probe: OnInstanceProbe): string => probe.targetGroupArns
 export const targetHealthRefs = (probe: OnInstanceProbe): FindingRef[] =>
   probe.targetGroupArns.map((resource) => ({ruleId: 'target-health-unhealthy', resource}))
 
-export const refsFor = (ruleId: string, instanceIds: string[]): FindingRef[] => instanceIds.map((resource) => ({ruleId, resource}))
-
-/** Whether an HTTP code is in a target group matcher: `200`, `200,302`, `200-399`. */
-export function matcherAccepts(matcher: string, code: number): boolean {
-  return matcher.split(',').some((part) => {
-    const [lo, hi] = part.trim().split('-').map(Number)
-    return hi === undefined ? code === lo : code >= lo && code <= hi
-  })
-}
+export const refsFor = (ruleId: RuleId, instanceIds: string[]): FindingRef[] => instanceIds.map((resource) => ({ruleId, resource}))
 
 /** The health check would pass locally: the path answered with a code in the matcher. */
 export const servesHealthCheck = (c: Checked): boolean =>
   c.parsed.healthProbe?.statusCode !== undefined && matcherAccepts(c.probe.matcher, c.parsed.healthProbe.statusCode)
+
+/** The ALB finds the instance healthy in one of the probe's target groups. */
+export const targetHealthy = (ctx: AnalysisContext, c: Checked): boolean =>
+  c.probe.targetGroupArns.some((arn) =>
+    ctx.targetHealth(arn).some((d) => d.Target?.Id === c.run.instanceId && (d.TargetHealth?.State ?? '').toLowerCase() === 'healthy'),
+  )
+
+/**
+ * Evidence stronger than any one probe that the instance serves: the local health request passed, or the ALB finds
+ * the target healthy. A rule never raises an error against such an instance; where a probe disagrees (a process or
+ * systemd probe that is unavailable on the host), the stronger evidence wins.
+ */
+export const answers = (ctx: AnalysisContext, c: Checked): boolean => servesHealthCheck(c) || targetHealthy(ctx, c)
+
+/** nginx itself holds a socket on the probe's ports (ss/netstat name the process). */
+export const nginxListens = (c: Checked): boolean =>
+  c.parsed.listeners.some((l) => l.process === 'nginx' && (l.port === c.probe.targetPort || l.port === c.probe.healthCheckPort))
 
 export function probeResult(c: Checked): string {
   const p = c.parsed.healthProbe

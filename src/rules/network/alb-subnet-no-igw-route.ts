@@ -8,10 +8,12 @@ import type {AlbSubnet} from './topology.js'
 const ID = 'alb-subnet-no-igw-route'
 
 /** An internet-facing ALB answers clients from a node in each of its subnets: each needs a live default route to an IGW. */
-export const albSubnetNoIgwRoute: Rule = {
+export const rule: Rule = {
   id: ID,
   check(ctx) {
-    if (String(ctx.lb.Scheme ?? '').toLowerCase() !== 'internet-facing') return {notApplicable: 'the load balancer is internal'}
+    const scheme = (ctx.lb.Scheme ?? '').toLowerCase()
+    if (scheme === '') return {couldNotCheck: 'the snapshot does not say whether the load balancer is internet-facing or internal (no Scheme)'}
+    if (scheme !== 'internet-facing') return {notApplicable: 'the load balancer is internal'}
     const byTable = new Map<string, {subnets: AlbSubnet[]; problem: string; replace: boolean}>()
     for (const s of albSubnets(ctx)) {
       const rt = ctx.routeTableFor(s.subnetId)

@@ -20,7 +20,7 @@ interface Stranded {
 }
 
 /** Instances need a way out for what their user data fetches at boot: a NAT, a NAT instance, a TGW, or an IGW with a public IP. */
-export const instanceSubnetNoEgress: Rule = {
+export const rule: Rule = {
   id: ID,
   check(ctx) {
     const tgs = instanceTargets(ctx)

@@ -30,7 +30,7 @@ interface Block {
 }
 
 /** Walks every ALB subnet → target flow through both NACLs, both ways, and groups what blocks it by NACL and leg. */
-export const naclBlocksTraffic: Rule = {
+export const rule: Rule = {
   id: ID,
   check(ctx) {
     const tgs = instanceTargets(ctx)

@@ -15,7 +15,7 @@ interface Problem {
 }
 
 /** The ALB's groups must let each port out to every target: to a group the target is in, or to its address. */
-export const sgAlbEgress: Rule = {
+export const rule: Rule = {
   id: ID,
   check(ctx) {
     const albGroupIds = ctx.lb.SecurityGroups ?? []

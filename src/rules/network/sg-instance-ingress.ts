@@ -19,7 +19,7 @@ interface Problem {
 }
 
 /** The instances' groups (their union) must admit each port the ALB uses, from the ALB's group or all its subnets. */
-export const sgInstanceIngress: Rule = {
+export const rule: Rule = {
   id: ID,
   check(ctx) {
     const tgs = instanceTargets(ctx)
@@ -53,14 +53,15 @@ function evaluate(ctx: AnalysisContext, groupIds: string[], port: number, peer: 
   const groups = groupIds.map((id) => ctx.securityGroup(id)).filter((g) => g !== undefined)
   const missingGroups = groupIds.filter((id) => !ctx.securityGroup(id))
   const verdict = evaluateSecurityGroups(groups, 'ingress', port, peer, ctx)
-  // A group we could not read might hold the missing rule: say "cannot tell", not "denied".
-  if (missingGroups.length > 0 && verdict.verdict !== 'allowed') verdict.verdict = 'unknown'
+  // A group we could not read might hold the missing rule, and an instance always has a group (the snapshot lost
+  // it): say "cannot tell", not "denied".
+  if ((missingGroups.length > 0 || groupIds.length === 0) && verdict.verdict !== 'allowed') verdict.verdict = 'unknown'
   return {groupIds, port, verdict, missingGroups, instances: new Set(), tgArns: new Set(), purposes: new Set()}
 }
 
 function toFinding(ctx: AnalysisContext, p: Problem, peer: Peer, subnets: ReturnType<typeof albSubnets>, explained: string[]): Finding {
   const instances = [...p.instances]
-  const groups = p.groupIds.map((id) => `${id} (${ctx.securityGroup(id)?.GroupName ?? 'not in snapshot'})`).join(', ')
+  const groups = p.groupIds.map((id) => `${id} (${ctx.securityGroup(id)?.GroupName ?? 'not in snapshot'})`).join(', ') || 'the security groups'
   const albSg = peer.groupIds[0]
   const tgNames = [...p.tgArns].map(shortName).join(', ')
   const what = `${groups} on ${instances.length} instance(s) of ${tgNames} (${listIds(instances)})`
@@ -71,7 +72,12 @@ function toFinding(ctx: AnalysisContext, p: Problem, peer: Peer, subnets: Return
   const consequence = [...p.purposes].some((x) => x.includes('health')) ? 'health checks time out (Target.Timeout)' : 'requests time out (504) while health checks pass'
   let message: string
   if (p.verdict.verdict === 'unknown') {
-    const why = p.missingGroups.length > 0 ? `${p.missingGroups.join(', ')} is not in the snapshot` : `prefix list ${p.verdict.unresolvedPrefixLists.join(', ')} could not be read`
+    const why =
+      p.groupIds.length === 0
+        ? 'the snapshot lists no security group for these instances'
+        : p.missingGroups.length > 0
+          ? `${p.missingGroups.join(', ')} is not in the snapshot`
+          : `prefix list ${p.verdict.unresolvedPrefixLists.join(', ')} could not be read`
     message = `Cannot tell whether ${what} admit ${port} from ${from}: ${why}.`
   } else if (p.verdict.verdict === 'partial') {
     const cut = lost.map((c) => `${describeSubnet(subnets.find((s) => s.subnetId === c.label) ?? {subnetId: c.label ?? c.cidr})}${c.coverage === 'partial' ? ` (only part of it: ${c.uncovered.join(', ')} left out)` : ''}`)
@@ -80,7 +86,7 @@ function toFinding(ctx: AnalysisContext, p: Problem, peer: Peer, subnets: Return
     message = `${what} do not admit ${port} from ${from}: ${consequence}.`
   }
   const refs: FindingRef[] = [...p.tgArns].filter((a) => explained.includes(a)).map((resource) => ({ruleId: 'target-health-unhealthy', resource}))
-  const commands = albSg
+  const commands = p.groupIds.length === 0 ? [] : albSg
     ? [cmd`aws ec2 authorize-security-group-ingress --group-id ${p.groupIds[0]} --protocol tcp --port ${p.port} --source-group ${albSg} ${ctx.regionFlag}`]
     : cutSubnets.map((s) => cmd`aws ec2 authorize-security-group-ingress --group-id ${p.groupIds[0]} --protocol tcp --port ${p.port} --cidr ${s.cidr} ${ctx.regionFlag}`)
   return ctx.finding(ID, {
@@ -89,12 +95,14 @@ function toFinding(ctx: AnalysisContext, p: Problem, peer: Peer, subnets: Return
     resources: [...p.groupIds, ...instances, ...p.tgArns],
     evidence: [
       `ALB security groups: ${peer.groupIds.join(', ') || 'none'}; ALB subnets: ${subnets.map(describeSubnet).join(', ')}`,
-      ...(sgEvidence(p.verdict).length > 0 ? sgEvidence(p.verdict).map((t) => `matching rule: ${t}`) : [`no ingress rule of ${p.groupIds.join(', ')} covers TCP ${p.port} from the ALB`]),
+      ...(sgEvidence(p.verdict).length > 0 ? sgEvidence(p.verdict).map((t) => `matching rule: ${t}`) : [`no ingress rule of ${p.groupIds.join(', ') || 'any group'} covers TCP ${p.port} from the ALB`]),
       ...lost.map((c) => `not admitted: ${c.label ?? c.cidr} ${c.cidr} (${c.coverage})`),
     ],
     data: {groupIds: p.groupIds, port: p.port, verdict: p.verdict.verdict, instances, targetGroups: [...p.tgArns], cutOffSubnets: cutSubnets.map((s) => s.subnetId)},
     remediation: {
-      summary: albSg
+      summary: p.groupIds.length === 0
+        ? `Look up the instances' security groups (aws ec2 describe-instances) and make sure one allows TCP ${p.port} from the ALB.`
+        : albSg
         ? `Allow TCP ${p.port} into ${p.groupIds[0]} from the ALB's security group ${albSg} (a group reference covers every ALB node in every AZ).`
         : `Allow TCP ${p.port} into ${p.groupIds[0]} from each ALB subnet's CIDR.`,
       commands,

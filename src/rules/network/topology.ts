@@ -5,6 +5,7 @@
 import type {Instance, Subnet} from '@aws-sdk/client-ec2'
 import type {TargetGroup} from '@aws-sdk/client-elastic-load-balancing-v2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
+import {healthCheckPort} from '../../analyze/target-group.js'
 
 export interface AlbSubnet {
   subnetId: string
@@ -48,11 +49,6 @@ function instanceFor(ctx: AnalysisContext, id: string): J<Instance> | undefined 
     ctx.instance(id) ??
     ctx.instances.find((i) => i.PrivateIpAddress === id || (i.NetworkInterfaces ?? []).some((n) => (n.PrivateIpAddresses ?? []).some((a) => a.PrivateIpAddress === id)))
   )
-}
-
-function healthCheckPort(tg: J<TargetGroup>, targetPort: number): number {
-  const hc = tg.HealthCheckPort
-  return !hc || hc.toLowerCase() === 'traffic-port' ? targetPort : Number(hc)
 }
 
 /**

@@ -68,7 +68,7 @@ export type InternetPath =
 /** How the instance's subnet reaches public AWS endpoints: its route table's default route. */
 export function internetPath(ctx: AnalysisContext, instance: J<Instance>): InternetPath {
   const rt = ctx.routeTableFor(instance.SubnetId ?? '')
-  if (!rt) return {kind: 'none', reason: `no route table found for ${instance.SubnetId}`}
+  if (!rt) return {kind: 'none', reason: instance.SubnetId ? `no route table found for ${instance.SubnetId}` : 'the instance has no subnet in the snapshot'}
   const route = defaultRoute(rt)
   if (!route) return {kind: 'none', reason: `route table ${rt.RouteTableId} has no 0.0.0.0/0 route`}
   if (isBlackhole(route)) return {kind: 'none', reason: `the 0.0.0.0/0 route of ${rt.RouteTableId} is a blackhole`}

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {albState} from '../../../src/rules/health/alb-state.js'
+import {rule as albState} from '../../../src/rules/health/alb-state.js'
 import {ALB_ARN, healthyWorld} from '../../fixtures/world.js'
 import {run} from './helpers.js'
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {asgHealthCheckTypeEc2} from '../../../src/rules/health/asg-health-check-type-ec2.js'
+import {rule as asgHealthCheckTypeEc2} from '../../../src/rules/health/asg-health-check-type-ec2.js'
 import {healthyWorld} from '../../fixtures/world.js'
 import {run} from './helpers.js'
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {asgInstancesNotRegistered} from '../../../src/rules/health/asg-instances-not-registered.js'
+import {rule as asgInstancesNotRegistered} from '../../../src/rules/health/asg-instances-not-registered.js'
 import {INSTANCE_IDS, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {HEALTHY, run, setHealth} from './helpers.js'
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {asgLaunchFailures} from '../../../src/rules/health/asg-launch-failures.js'
+import {rule as asgLaunchFailures} from '../../../src/rules/health/asg-launch-failures.js'
 import {TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {run} from './helpers.js'
 

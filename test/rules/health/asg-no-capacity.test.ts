@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {asgNoCapacity} from '../../../src/rules/health/asg-no-capacity.js'
+import {rule as asgNoCapacity} from '../../../src/rules/health/asg-no-capacity.js'
 import {TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {run} from './helpers.js'
 

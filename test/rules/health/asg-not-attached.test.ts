@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest'
 import {analyze} from '../../../src/analyze/engine.js'
-import {asgNotAttached} from '../../../src/rules/health/asg-not-attached.js'
+import {rule as asgNotAttached} from '../../../src/rules/health/asg-not-attached.js'
 import {healthRules} from '../../../src/rules/health/index.js'
 import {TG_ARN, healthyWorld} from '../../fixtures/world.js'
-import {run} from './helpers.js'
+import {run, setUserData} from './helpers.js'
 
 /** The group was created without its target group, so nothing was ever registered. */
 function detached() {
@@ -49,5 +49,16 @@ describe('asg-not-attached', () => {
     const report = analyze(detached(), {rules: healthRules})
     const root = report.rootCauses.find((r) => r.cause.ruleId === 'asg-not-attached')
     expect(root?.symptoms.map((s) => s.ruleId)).toEqual(expect.arrayContaining(['target-group-empty', 'listener-default-action']))
+  })
+
+  it('does not propose attaching ECS container hosts: the ECS service registers its tasks', () => {
+    const w = detached()
+    setUserData(w, '#!/bin/bash\necho ECS_CLUSTER=web-cluster >> /etc/ecs/ecs.config\n')
+    expect(run(asgNotAttached, w)).toEqual([])
+    const report = analyze(w)
+    expect(report.findings.flatMap((f) => f.remediation.commands ?? []).filter((c) => c.includes('attach-load-balancer-target-groups'))).toEqual([])
+    const empty = report.findings.find((f) => f.ruleId === 'target-group-empty')!
+    expect(empty.remediation.summary).toContain('Auto Scaling group web-asg hosts ECS cluster web-cluster')
+    expect(empty.remediation.commands?.[0]).toBe('aws ecs list-services --cluster web-cluster --region us-east-1')
   })
 })

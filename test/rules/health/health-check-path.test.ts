@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {healthCheckPath, mismatchCodes} from '../../../src/rules/health/health-check-path.js'
+import {rule as healthCheckPath, mismatchCodes} from '../../../src/rules/health/health-check-path.js'
 import {TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {FAILED, HEALTHY, mismatch, run, setHealth, setUserData} from './helpers.js'
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {healthCheckTiming} from '../../../src/rules/health/health-check-timing.js'
+import {rule as healthCheckTiming} from '../../../src/rules/health/health-check-timing.js'
 import {TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {run} from './helpers.js'
 

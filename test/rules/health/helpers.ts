@@ -2,12 +2,13 @@
 import {gzipSync} from 'node:zlib'
 import {AnalysisContext} from '../../../src/analyze/context.js'
 import type {Finding, Rule} from '../../../src/rules/types.js'
+import {outcomeReason} from '../../../src/rules/types.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'
 import {INSTANCE_IDS, TG_ARN} from '../../fixtures/world.js'
 
 export function run(rule: Rule, snapshot: Snapshot): Finding[] {
   const outcome = rule.check(new AnalysisContext(snapshot))
-  if (!Array.isArray(outcome)) throw new Error(`${rule.id} did not apply: ${outcome.notApplicable}`)
+  if (!Array.isArray(outcome)) throw new Error(`${rule.id} did not apply: ${outcomeReason(outcome)}`)
   return outcome
 }
 

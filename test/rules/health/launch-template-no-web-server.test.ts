@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {launchTemplateNoWebServer} from '../../../src/rules/health/launch-template-no-web-server.js'
+import {rule as launchTemplateNoWebServer} from '../../../src/rules/health/launch-template-no-web-server.js'
 import {mergeUserData, userDataText} from '../../../src/lib/user-data.js'
 import {judgeUserData} from '../../../src/rules/health/user-data.js'
 import {INSTALL_MARKER, installScript} from '../../../src/ssm/install-script.js'

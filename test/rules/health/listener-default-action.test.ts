@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {listenerDefaultAction} from '../../../src/rules/health/listener-default-action.js'
+import {rule as listenerDefaultAction} from '../../../src/rules/health/listener-default-action.js'
 import {ALB_ARN, LISTENER_ARN, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {run} from './helpers.js'
 

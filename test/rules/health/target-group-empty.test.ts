@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {targetGroupEmpty} from '../../../src/rules/health/target-group-empty.js'
+import {rule as targetGroupEmpty} from '../../../src/rules/health/target-group-empty.js'
 import {TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {run} from './helpers.js'
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {targetGroupNoListener} from '../../../src/rules/health/target-group-no-listener.js'
+import {rule as targetGroupNoListener} from '../../../src/rules/health/target-group-no-listener.js'
 import {ACCOUNT, LISTENER_ARN, REGION, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {run} from './helpers.js'
 

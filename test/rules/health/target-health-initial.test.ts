@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {targetHealthInitial} from '../../../src/rules/health/target-health-initial.js'
+import {rule as targetHealthInitial} from '../../../src/rules/health/target-health-initial.js'
 import {INSTANCE_IDS, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {HEALTHY, run, setHealth} from './helpers.js'
 

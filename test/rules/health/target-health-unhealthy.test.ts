@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {targetHealthUnhealthy} from '../../../src/rules/health/target-health-unhealthy.js'
+import {rule as targetHealthUnhealthy} from '../../../src/rules/health/target-health-unhealthy.js'
 import {INSTANCE_IDS, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {FAILED, HEALTHY, TIMEOUT, mismatch, run, setHealth} from './helpers.js'
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {targetHealthUnused} from '../../../src/rules/health/target-health-unused.js'
+import {rule as targetHealthUnused} from '../../../src/rules/health/target-health-unused.js'
 import {ALB_ARN, INSTANCE_IDS, LISTENER_ARN, PUBLIC_SUBNETS, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {HEALTHY, run, setHealth} from './helpers.js'
 
@@ -16,9 +16,10 @@ describe('target-health-unused', () => {
     setHealth(w, [HEALTHY, HEALTHY, NOT_IN_USE])
     const [f] = run(targetHealthUnused, w)
     expect(f.ruleId).toBe('target-health-unused')
-    expect(f.severity).toBe('warning')
+    // The Auto Scaling group counts it InService: capacity that serves nothing is an error, not a remark.
+    expect(f.severity).toBe('error')
     expect(f.resources).toEqual([TG_ARN, INSTANCE_IDS[2]])
-    expect(f.message).toContain('1 target of web-tg is unused and gets no traffic (az-not-enabled)')
+    expect(f.message).toContain(`1 target of web-tg is unused and gets no traffic (az-not-enabled); Auto Scaling counts ${INSTANCE_IDS[2]} as InService`)
     expect(f.evidence[0]).toContain(`${INSTANCE_IDS[2]} (us-east-1c) port 80: unused Target.NotInUse`)
     // The public subnet of us-east-1c: the ALB is internet-facing.
     expect(f.remediation.commands).toEqual([
@@ -34,6 +35,17 @@ describe('target-health-unused', () => {
     expect(f.message).toContain('(instance-stopped)')
     expect(f.resources).toEqual([TG_ARN, INSTANCE_IDS[1]])
     expect(f.remediation.commands).toEqual([`aws ec2 start-instances --instance-ids ${INSTANCE_IDS[1]} --region us-east-1`])
+    expect(f.severity).toBe('error')
+  })
+
+  it('keeps a stopped instance no Auto Scaling group counts as a warning while others serve', () => {
+    const w = healthyWorld()
+    w.ec2.Instances[1].State = {Code: 80, Name: 'stopped'}
+    w.autoscaling.AutoScalingGroups[0].Instances = w.autoscaling.AutoScalingGroups[0].Instances!.filter((i) => i.InstanceId !== INSTANCE_IDS[1])
+    setHealth(w, [HEALTHY, {State: 'unused', Reason: 'Target.InvalidState', Description: 'Target is in the stopped state'}, HEALTHY])
+    const [f] = run(targetHealthUnused, w)
+    expect(f.severity).toBe('warning')
+    expect(f.message).not.toContain('InService')
   })
 
   it('reads states and reason codes case-insensitively', () => {
@@ -58,7 +70,7 @@ describe('target-health-unused', () => {
     setHealth(w, [NOT_IN_USE, NOT_IN_USE, NOT_IN_USE])
     const [f] = run(targetHealthUnused, w)
     expect(f.severity).toBe('error')
-    expect(f.message).toContain('3 targets of web-tg are unused and get no traffic (no-listener); no target is left to serve, so the ALB answers 503')
+    expect(f.message).toContain('3 targets of web-tg are unused and get no traffic (no-listener); Auto Scaling counts all of them as InService; no target is left to serve, so the ALB answers 503')
     expect(f.remediation.commands?.[0]).toContain(`aws elbv2 modify-listener --listener-arn ${LISTENER_ARN} --default-actions Type=forward,TargetGroupArn=${TG_ARN} --region us-east-1`)
   })
 })

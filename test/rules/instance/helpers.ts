@@ -6,6 +6,7 @@ import {readFileSync} from 'node:fs'
 
 import {AnalysisContext} from '../../../src/analyze/context.js'
 import type {Finding, Rule, RuleOutcome} from '../../../src/rules/types.js'
+import {outcomeReason} from '../../../src/rules/types.js'
 import type {OnInstanceRun, OnInstanceSection} from '../../../src/snapshot/on-instance-types.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'
 import {parseDiagnosticOutput} from '../../../src/ssm/parse.js'
@@ -43,17 +44,26 @@ export function section(runs: OnInstanceRun[]): OnInstanceSection {
   }
 }
 
-/** The healthy world, every instance answering with `output` (one string for all, or one per instance). */
+/**
+ * The healthy world, every instance answering with `output` (one string for all, or one per instance). Target health
+ * agrees with what the instance says: healthy where its health request got 200, unhealthy elsewhere, as the ALB
+ * would see it.
+ */
 export function worldWith(output: string | string[], change?: (w: Snapshot) => void): Snapshot {
   const w = healthyWorld()
   w.onInstance = section(INSTANCE_IDS.map((id, i) => run(id, Array.isArray(output) ? output[i] : output)))
+  w.elbv2.TargetHealthDescriptions[TG_ARN] = w.onInstance.runs.map((r) => ({
+    Target: {Id: r.instanceId, Port: 80},
+    HealthCheckPort: '80',
+    TargetHealth: r.parsed?.healthProbe?.statusCode === 200 ? {State: 'healthy'} : {State: 'unhealthy', Reason: 'Target.FailedHealthChecks', Description: 'Health checks failed'},
+  }))
   change?.(w)
   return w
 }
 
 export function findings(rule: Rule, snapshot: Snapshot): Finding[] {
   const out: RuleOutcome = rule.check(new AnalysisContext(snapshot))
-  if (!Array.isArray(out)) throw new Error(`not applicable: ${out.notApplicable}`)
+  if (!Array.isArray(out)) throw new Error(`not applicable: ${outcomeReason(out)}`)
   return out
 }
 

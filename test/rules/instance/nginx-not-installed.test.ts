@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {nginxNotInstalled} from '../../../src/rules/instance/nginx-not-installed.js'
+import {rule as nginxNotInstalled} from '../../../src/rules/instance/nginx-not-installed.js'
 import {INSTANCE_IDS, TG_ARN, healthyWorld} from '../../fixtures/world.js'
 import {edit, findings, outcome, run, sample, section, worldWith} from './helpers.js'
 
@@ -12,6 +12,13 @@ describe('nginx-not-installed', () => {
   it('passes when another web server answers the health check (nginx is simply not the server here)', () => {
     const apache = edit(sample('al2023-nginx-missing'), {listen: '* 80 httpd', 'probe.code': '200', 'probe.exit': '0'})
     expect(findings(nginxNotInstalled, worldWith(apache))).toEqual([])
+  })
+
+  it('raises nothing against an instance the ALB finds healthy, whatever the local probe said', () => {
+    const w = worldWith(sample('al2023-nginx-missing'), (x) => {
+      x.elbv2.TargetHealthDescriptions[TG_ARN] = INSTANCE_IDS.map((Id) => ({Target: {Id, Port: 80}, TargetHealth: {State: 'healthy'}}))
+    })
+    expect(findings(nginxNotInstalled, w)).toEqual([])
   })
 
   it('fails on the reference incident: one certain finding for the fleet, with the install commands for dnf', () => {

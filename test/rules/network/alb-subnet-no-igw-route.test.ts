@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {albSubnetNoIgwRoute} from '../../../src/rules/network/alb-subnet-no-igw-route.js'
+import {analyze} from '../../../src/analyze/engine.js'
+import {rule as albSubnetNoIgwRoute} from '../../../src/rules/network/alb-subnet-no-igw-route.js'
 import {IGW_ID, NAT_IDS, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID, healthyWorld} from '../../fixtures/world.js'
 import {findings, run} from './helpers.js'
 
@@ -51,5 +52,14 @@ describe('alb-subnet-no-igw-route', () => {
     const w = healthyWorld()
     w.elbv2.LoadBalancers[0].Scheme = 'internal'
     expect(run(albSubnetNoIgwRoute, w)).toEqual({notApplicable: 'the load balancer is internal'})
+  })
+
+  it('says it could not check, and why, when the snapshot does not give the scheme', () => {
+    const w = healthyWorld()
+    delete w.elbv2.LoadBalancers[0].Scheme
+    for (const s of w.ec2.RouteTables) s.Routes = (s.Routes ?? []).filter((r) => r.DestinationCidrBlock !== '0.0.0.0/0')
+    expect(run(albSubnetNoIgwRoute, w)).toEqual({couldNotCheck: expect.stringContaining('no Scheme')})
+    const check = analyze(w).checks.find((c) => c.ruleId === 'alb-subnet-no-igw-route')
+    expect(check).toMatchObject({status: 'could-not-check', reason: expect.stringContaining('internet-facing or internal')})
   })
 })

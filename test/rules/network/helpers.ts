@@ -1,16 +1,17 @@
 /** Shared by the network rule tests: run one rule over a snapshot, and small builders for SG and NACL rules. */
 import {AnalysisContext} from '../../../src/analyze/context.js'
-import type {Finding, Rule} from '../../../src/rules/types.js'
+import type {Finding, Rule, RuleOutcome} from '../../../src/rules/types.js'
+import {outcomeReason} from '../../../src/rules/types.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'
 
-export function run(rule: Rule, snapshot: Snapshot): Finding[] | {notApplicable: string} {
+export function run(rule: Rule, snapshot: Snapshot): RuleOutcome {
   return rule.check(new AnalysisContext(snapshot))
 }
 
 /** Runs a rule that must return findings (not "not applicable"). */
 export function findings(rule: Rule, snapshot: Snapshot): Finding[] {
   const out = run(rule, snapshot)
-  if (!Array.isArray(out)) throw new Error(`expected findings, got not-applicable: ${out.notApplicable}`)
+  if (!Array.isArray(out)) throw new Error(`expected findings, got not-applicable: ${outcomeReason(out)}`)
   return out
 }
 

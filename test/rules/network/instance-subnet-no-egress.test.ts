@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {instanceSubnetNoEgress} from '../../../src/rules/network/instance-subnet-no-egress.js'
+import {rule as instanceSubnetNoEgress} from '../../../src/rules/network/instance-subnet-no-egress.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'
 import {BROKEN_USER_DATA, IGW_ID, INSTANCE_IDS, NAT_IDS, PRIVATE_SUBNETS, PUBLIC_SUBNETS, TG_ARN, VPC_CIDR, healthyWorld} from '../../fixtures/world.js'
 import {findings, run} from './helpers.js'

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {naclBlocksTraffic} from '../../../src/rules/network/nacl-blocks-traffic.js'
+import {rule as naclBlocksTraffic} from '../../../src/rules/network/nacl-blocks-traffic.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'
 import {DEFAULT_NACL, INSTANCE_IDS, PRIVATE_CIDRS, PRIVATE_SUBNETS, PUBLIC_CIDRS, PUBLIC_SUBNETS, TG_ARN, VPC_ID, healthyWorld} from '../../fixtures/world.js'
 import {findings, naclEntry, run} from './helpers.js'

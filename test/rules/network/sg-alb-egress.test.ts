@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {sgAlbEgress} from '../../../src/rules/network/sg-alb-egress.js'
+import {rule as sgAlbEgress} from '../../../src/rules/network/sg-alb-egress.js'
 import {ALB_SG, INSTANCE_IDS, INSTANCE_IPS, PRIVATE_CIDRS, TG_ARN, WEB_SG, healthyWorld} from '../../fixtures/world.js'
 import {findings, run, sg, tcp} from './helpers.js'
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {sgInstanceIngress} from '../../../src/rules/network/sg-instance-ingress.js'
+import {rule as sgInstanceIngress} from '../../../src/rules/network/sg-instance-ingress.js'
 import {ALB_SG, INSTANCE_IDS, PUBLIC_CIDRS, PUBLIC_SUBNETS, TG_ARN, VPC_CIDR, WEB_SG, healthyWorld} from '../../fixtures/world.js'
 import {findings, run, sg, tcp} from './helpers.js'
 

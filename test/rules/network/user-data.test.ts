@@ -5,7 +5,7 @@
 import {gzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 import {AnalysisContext} from '../../../src/analyze/context.js'
-import {instanceSubnetNoEgress} from '../../../src/rules/network/instance-subnet-no-egress.js'
+import {rule as instanceSubnetNoEgress} from '../../../src/rules/network/instance-subnet-no-egress.js'
 import {userDataInstalls} from '../../../src/rules/network/user-data.js'
 import type {Snapshot} from '../../../src/snapshot/types.js'
 import {BROKEN_USER_DATA, LT_ID, healthyWorld} from '../../fixtures/world.js'

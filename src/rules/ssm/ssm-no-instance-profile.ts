@@ -9,7 +9,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Remediation, Rule, RuleOutcome} from '../types.js'
 import {explainsOffline, notCollected, runningInstances} from './common.js'
 
-export const id = 'ssm-no-instance-profile'
+const ID = 'ssm-no-instance-profile'
 
 /** Names the remediation gives a new role and instance profile. */
 export const SUGGESTED_ROLE = 'ssm-instance-role'
@@ -89,7 +89,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
           ? `${who} ${instanceIds.length === 1 ? 'carries' : 'carry'} instance profile ${arn}, which no longer exists in IAM`
           : `Instance profile ${profile!.InstanceProfileName} of ${who} holds no role, so the SSM agent has no credentials`
     findings.push(
-      ctx.finding(id, {
+      ctx.finding(ID, {
         message,
         resources: [...instanceIds, ...(arn ? [arn] : [])],
         evidence: instanceIds.map((i) => `${i}: IamInstanceProfile ${arn ?? 'none'}${profile ? `, ${(profile.Roles ?? []).length} role(s)` : ''}`),
@@ -102,4 +102,4 @@ function check(ctx: AnalysisContext): RuleOutcome {
   return findings
 }
 
-export const rule: Rule = {id, check}
+export const rule: Rule = {id: ID, check}

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {rule} from '../../../src/rules/ssm/no-instance-profile.js'
+import {rule} from '../../../src/rules/ssm/ssm-no-instance-profile.js'
 import {healthyWorld, INSTANCE_IDS, INSTANCE_PROFILE_ARN} from '../../fixtures/world.js'
 import {healthySsmWorld} from '../../fixtures/ssm.js'
 import {findings, outcome} from './helpers.js'

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {rule} from '../../../src/rules/ssm/endpoint-sg-blocks-443.js'
+import {rule} from '../../../src/rules/ssm/ssm-endpoint-sg-blocks-443.js'
 import {ENDPOINT_SG, healthyWorld, INSTANCE_IDS, WEB_SG} from '../../fixtures/world.js'
 import {healthySsmWorld} from '../../fixtures/ssm.js'
 import {findings, outcome} from './helpers.js'

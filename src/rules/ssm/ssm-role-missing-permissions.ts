@@ -9,7 +9,7 @@ import {explainsOffline, groupBy, instanceRole, notCollected, roleDocuments, run
 import {REQUIRED_ACTIONS, SSM_CORE_POLICY_ARN, evaluateSsmPermissions} from './policy.js'
 import type {ActionVerdict} from './policy.js'
 
-export const id = 'ssm-role-missing-permissions'
+const ID = 'ssm-role-missing-permissions'
 
 const line = (v: ActionVerdict) => `${v.action}: ${v.verdict}${v.reason ? ` (${v.reason})` : ''}`
 
@@ -31,7 +31,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
     const base = {resources: [members[0].roleArn ?? roleName, ...instanceIds], data: {roleName, instanceIds, ...report}}
     if (report.missing.length > 0) {
       findings.push(
-        ctx.finding(id, {
+        ctx.finding(ID, {
           ...base,
           message: `Role ${roleName} (${instanceIds.join(', ')}) does not allow ${report.missing.length} of the ${REQUIRED_ACTIONS.length} actions the SSM agent needs: ${report.missing.map((v) => v.action).join(', ')}`,
           evidence: [read, ...report.missing.map(line)],
@@ -48,7 +48,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
       )
     } else if (report.uncertain.length > 0) {
       findings.push(
-        ctx.finding(id, {
+        ctx.finding(ID, {
           ...base,
           severity: 'warning',
           confidence: 'possible',
@@ -60,7 +60,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
       )
     } else if (report.missingRecommended.length > 0) {
       findings.push(
-        ctx.finding(id, {
+        ctx.finding(ID, {
           ...base,
           severity: 'warning',
           message: `Role ${roleName} lets the SSM agent connect but not ${report.missingRecommended.map((v) => v.action).join(', ')}: State Manager associations and document lookups will fail`,
@@ -73,4 +73,4 @@ function check(ctx: AnalysisContext): RuleOutcome {
   return findings
 }
 
-export const rule: Rule = {id, check}
+export const rule: Rule = {id: ID, check}

@@ -9,7 +9,7 @@ import type {Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, explainsOffline, perVpc, usableEndpoint} from './common.js'
 import {evaluateSecurityGroups} from '../../analyze/network.js'
 
-export const id = 'ssm-endpoint-sg-blocks-443'
+const ID = 'ssm-endpoint-sg-blocks-443'
 
 function check(ctx: AnalysisContext): RuleOutcome {
   return perVpc(ctx, (vpcId, inVpc) =>
@@ -31,7 +31,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
       const instanceIds = blocked.map((i) => i.InstanceId!)
       const sourceGroups = [...new Set(blocked.map((i) => i.SecurityGroups?.[0]?.GroupId).filter((g): g is string => !!g))]
       return [
-        ctx.finding(id, {
+        ctx.finding(ID, {
           message: `Security group(s) ${groups.join(', ')} of endpoint ${endpoint.VpcEndpointId} (${svc}) do not admit TCP 443 from ${instanceIds.join(', ')}`,
           resources: [endpoint.VpcEndpointId!, ...groups, ...instanceIds],
           evidence: [
@@ -50,4 +50,4 @@ function check(ctx: AnalysisContext): RuleOutcome {
   )
 }
 
-export const rule: Rule = {id, check}
+export const rule: Rule = {id: ID, check}

@@ -8,7 +8,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule, RuleOutcome} from '../types.js'
 import {notCollected, runningInstances} from './common.js'
 
-export const id = 'ssm-agent-not-online'
+const ID = 'ssm-agent-not-online'
 
 function ago(from: string | undefined, to: string): string {
   if (!from) return 'never'
@@ -31,7 +31,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
     if (node?.PingStatus === 'Online') continue
     const lastPing = ago(node?.LastPingDateTime, ctx.snapshot.meta.collectedAt)
     findings.push(
-      ctx.finding(id, {
+      ctx.finding(ID, {
         message: node
           ? `SSM agent on ${instanceId} is ${node.PingStatus}; last ping ${lastPing}`
           : `${instanceId} is not registered with Systems Manager: its agent has never checked in`,
@@ -53,4 +53,4 @@ function check(ctx: AnalysisContext): RuleOutcome {
   return findings
 }
 
-export const rule: Rule = {id, check}
+export const rule: Rule = {id: ID, check}

@@ -7,7 +7,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule, RuleOutcome} from '../types.js'
 import {groupBy, notCollected} from './common.js'
 
-export const id = 'ssm-agent-outdated'
+const ID = 'ssm-agent-outdated'
 
 /** The oldest agent Session Manager accepts. */
 export const SESSION_MANAGER_MIN_AGENT = '2.3.68.0'
@@ -34,8 +34,8 @@ function check(ctx: AnalysisContext): RuleOutcome {
     const instanceIds = nodes.map((n) => n.InstanceId!)
     const tooOld = compareVersions(version, SESSION_MANAGER_MIN_AGENT) < 0
     findings.push(
-      ctx.finding(id, {
-        key: `${id}:${version}`,
+      ctx.finding(ID, {
+        key: `${ID}:${version}`,
         severity: tooOld ? 'warning' : 'info',
         message: tooOld
           ? `SSM agent ${version} on ${instanceIds.join(', ')} is older than ${SESSION_MANAGER_MIN_AGENT}: Session Manager cannot open sessions to it`
@@ -53,4 +53,4 @@ function check(ctx: AnalysisContext): RuleOutcome {
   return findings
 }
 
-export const rule: Rule = {id, check}
+export const rule: Rule = {id: ID, check}

@@ -8,7 +8,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, explainsOffline, perVpc, usableEndpoint} from './common.js'
 
-export const id = 'ssm-vpc-dns-disabled'
+const ID = 'ssm-vpc-dns-disabled'
 
 function check(ctx: AnalysisContext): RuleOutcome {
   return perVpc(ctx, (vpcId, inVpc) => {
@@ -21,7 +21,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
     if (attrs.EnableDnsHostnames === false && usesEndpoints) off.push('enableDnsHostnames')
     if (off.length === 0) return []
     return [
-      ctx.finding(id, {
+      ctx.finding(ID, {
         message:
           `${vpcId} has ${off.join(' and ')} off: ` +
           (off.includes('enableDnsSupport') ? 'the Amazon DNS server is disabled, so the SSM agent cannot resolve any endpoint' : 'the private DNS of its SSM interface endpoints does not resolve, so the agents cannot find them'),
@@ -38,4 +38,4 @@ function check(ctx: AnalysisContext): RuleOutcome {
   })
 }
 
-export const rule: Rule = {id, check}
+export const rule: Rule = {id: ID, check}

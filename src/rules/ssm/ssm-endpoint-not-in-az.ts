@@ -9,7 +9,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, endpointsFor, oneSubnetPerAz, perVpc} from './common.js'
 
-export const id = 'ssm-endpoint-not-in-az'
+const ID = 'ssm-endpoint-not-in-az'
 
 function check(ctx: AnalysisContext): RuleOutcome {
   return perVpc(ctx, (vpcId, inVpc) =>
@@ -23,7 +23,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
         const missingAzs = [...new Set(outside.map((i) => i.Placement?.AvailabilityZone ?? '?'))].sort()
         const addSubnets = oneSubnetPerAz(ctx, outside)
         return [
-          ctx.finding(id, {
+          ctx.finding(ID, {
             message: `Endpoint ${endpoint.VpcEndpointId} (${svc}) has no interface in ${missingAzs.join(', ')}: ${outside.map((i) => i.InstanceId).join(', ')} reach it across AZs, and lose it if ${zones.length === 1 ? zones[0] : 'those AZs'} fail${zones.length === 1 ? 's' : ''}`,
             resources: [endpoint.VpcEndpointId!, ...outside.map((i) => i.InstanceId!)],
             evidence: [`endpoint subnets: ${(endpoint.SubnetIds ?? []).map((s, n) => `${s} (${zones[n]})`).join(', ') || 'none'}`, `instance AZs not covered: ${missingAzs.join(', ')}`],
@@ -39,4 +39,4 @@ function check(ctx: AnalysisContext): RuleOutcome {
   )
 }
 
-export const rule: Rule = {id, check}
+export const rule: Rule = {id: ID, check}

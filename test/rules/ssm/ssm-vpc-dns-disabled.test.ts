@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {rule} from '../../../src/rules/ssm/vpc-dns-disabled.js'
+import {rule} from '../../../src/rules/ssm/ssm-vpc-dns-disabled.js'
 import {healthyWorld, INSTANCE_IDS, VPC_ID} from '../../fixtures/world.js'
 import {healthySsmWorld} from '../../fixtures/ssm.js'
 import {findings, outcome} from './helpers.js'

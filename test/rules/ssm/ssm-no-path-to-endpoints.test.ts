@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {rule} from '../../../src/rules/ssm/no-path-to-endpoints.js'
+import {rule} from '../../../src/rules/ssm/ssm-no-path-to-endpoints.js'
 import {ENDPOINT_SG, healthyWorld, INSTANCE_IDS, PRIVATE_SUBNETS, VPC_ID} from '../../fixtures/world.js'
 import {healthySsmWorld} from '../../fixtures/ssm.js'
 import {findings, outcome} from './helpers.js'

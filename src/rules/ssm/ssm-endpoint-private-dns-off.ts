@@ -8,7 +8,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, endpointsFor, explainsOffline, internetPath, perVpc} from './common.js'
 
-export const id = 'ssm-endpoint-private-dns-off'
+const ID = 'ssm-endpoint-private-dns-off'
 
 function check(ctx: AnalysisContext): RuleOutcome {
   return perVpc(ctx, (vpcId, inVpc) =>
@@ -19,7 +19,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
       const endpoint = endpoints[0]
       const stranded = inVpc.filter((i) => internetPath(ctx, i).kind === 'none').map((i) => i.InstanceId!)
       return [
-        ctx.finding(id, {
+        ctx.finding(ID, {
           severity: stranded.length > 0 ? 'error' : 'warning',
           message:
             stranded.length > 0
@@ -39,4 +39,4 @@ function check(ctx: AnalysisContext): RuleOutcome {
   )
 }
 
-export const rule: Rule = {id, check}
+export const rule: Rule = {id: ID, check}

@@ -8,13 +8,15 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import type {Finding, Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, createEndpointCommands, endpointsFor, explainsOffline, groupBy, internetPath, notCollected, oneSubnetPerAz, runningInstances} from './common.js'
 
-export const id = 'ssm-no-path-to-endpoints'
+const ID = 'ssm-no-path-to-endpoints'
 
 function check(ctx: AnalysisContext): RuleOutcome {
   const skip = notCollected(ctx, 'ssm')
   if (skip) return skip
   const running = runningInstances(ctx)
   const cutOff = running.flatMap((instance) => {
+    // Without its subnet and VPC there is no telling which routes and endpoints an instance has.
+    if (!instance.SubnetId || !instance.VpcId) return []
     const path = internetPath(ctx, instance)
     if (path.kind !== 'none') return []
     const missing = SSM_SERVICES.filter((svc) => endpointsFor(ctx, instance.VpcId ?? '', svc).length === 0)
@@ -27,7 +29,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
     const subnets = [...new Set(group.map((c) => c.instance.SubnetId!))]
     const endpointSubnets = oneSubnetPerAz(ctx, running.filter((i) => i.VpcId === vpcId))
     findings.push(
-      ctx.finding(id, {
+      ctx.finding(ID, {
         message: `${instanceIds.length} instance(s) in ${vpcId} (${instanceIds.join(', ')}) cannot reach ${services.map((s) => `${s}.${ctx.snapshot.meta.region}.amazonaws.com`).join(', ')}: no interface endpoint in the VPC and no route to the internet`,
         resources: [vpcId, ...subnets, ...instanceIds],
         evidence: [
@@ -46,4 +48,4 @@ function check(ctx: AnalysisContext): RuleOutcome {
   return findings
 }
 
-export const rule: Rule = {id, check}
+export const rule: Rule = {id: ID, check}

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {rule} from '../../../src/rules/ssm/agent-not-online.js'
+import {rule} from '../../../src/rules/ssm/ssm-agent-not-online.js'
 import {healthyWorld, INSTANCE_IDS} from '../../fixtures/world.js'
 import {healthySsmWorld} from '../../fixtures/ssm.js'
 import {findings, outcome} from './helpers.js'

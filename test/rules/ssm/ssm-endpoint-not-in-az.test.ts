@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {rule} from '../../../src/rules/ssm/endpoint-not-in-az.js'
+import {rule} from '../../../src/rules/ssm/ssm-endpoint-not-in-az.js'
 import {healthyWorld, INSTANCE_IDS, PRIVATE_SUBNETS} from '../../fixtures/world.js'
 import {healthySsmWorld} from '../../fixtures/ssm.js'
 import {findings, outcome} from './helpers.js'

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {rule} from '../../../src/rules/ssm/endpoint-private-dns-off.js'
+import {rule} from '../../../src/rules/ssm/ssm-endpoint-private-dns-off.js'
 import {healthyWorld, INSTANCE_IDS, VPC_ID} from '../../fixtures/world.js'
 import {healthySsmWorld} from '../../fixtures/ssm.js'
 import {findings, outcome} from './helpers.js'
