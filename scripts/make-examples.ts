@@ -53,7 +53,7 @@ async function throughSsm(world: Snapshot, sample: Sample): Promise<Snapshot> {
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64')
 
-/** The reference incident (DESIGN.md): the launch template never installs nginx; every target fails its checks. */
+/** The reference incident (README.md): the launch template never installs nginx; every target fails its checks. */
 function nginxMissing(): Promise<Snapshot> {
   const w = healthyWorld()
   w.meta.collectedAt = '2026-11-20T14:32:05.000Z'

@@ -1,5 +1,5 @@
 /**
- * Errors have kinds (see DESIGN.md): a user error is one clear sentence and a hint, exit 2; a bug in the
+ * Errors have kinds (docs/architecture.md, "Errors"): a user error is one clear sentence and a hint, exit 2; a bug in the
  * tool is its own kind, exit 3. Problems found in the account are not errors at all: they are findings.
  */
 

@@ -48,7 +48,7 @@ describe('asg-doctor diagnose against moto', () => {
     const report = json(r)
     expect(report.findings, JSON.stringify(report.findings, null, 1)).toEqual([])
     expect(report.target.loadBalancerArn).toBe(world.albArn)
-    // moto answers ssm:DescribeInstanceInformation with HTTP 500 (DESIGN.md): the agent checks cannot run,
+    // moto answers ssm:DescribeInstanceInformation with HTTP 500 (docs/architecture.md, "Testing against moto"): the agent checks cannot run,
     // and no instance is known to be SSM-online, so the on-instance script is not sent.
     const blocked = report.checks.filter((c: {status: string}) => c.status === 'could-not-check')
     expect(blocked.map((c: {ruleId: string}) => c.ruleId).sort()).toEqual(['ssm-agent-not-online', 'ssm-agent-outdated'])

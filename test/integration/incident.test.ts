@@ -5,7 +5,7 @@
  * and persist the install in a new launch template version. Needs `npm run build`.
  *
  * Real moto for everything but its gaps, which the loopback gap proxy (helpers/gap-proxy.ts) answers from the
- * scenario each test sets. Mocked, because moto 5.2 lacks them (/work/shared/DESIGN.md):
+ * scenario each test sets. Mocked, because moto 5.2 lacks them (docs/architecture.md, "Testing against moto"):
  * - ssm:DescribeInstanceInformation (moto: HTTP 500) -> the instances Online, agent 3.3.1142.0, Linux;
  * - ssm:SendCommand (moto runs nothing) -> a command id; the script is recorded for the assertions;
  * - ssm:ListCommandInvocations (moto: HTTP 500) -> Success with the real AL2023 sample output of the diagnostic

@@ -3,7 +3,7 @@
  * do, and forwards everything else to moto unchanged (method, path, headers, body; moto's answer comes back as
  * moto wrote it).
  *
- * Mocked here, and why (moto 5.2's gaps, /work/shared/DESIGN.md "The emulator on these machines"):
+ * Mocked here, and why (moto 5.2's gaps, listed in docs/architecture.md "Testing against moto"):
  * - SSM `DescribeInstanceInformation`: moto answers HTTP 500. The proxy lists the scenario's instances Online.
  * - SSM `SendCommand`: moto accepts it but nothing runs. The proxy records the document and script it was sent
  *   and returns a command id; an instance it does not list Online gets InvalidInstanceId, as from SSM.

@@ -8,7 +8,7 @@
  * role has the SSM agent's permissions, and interface endpoints for ssm, ssmmessages and ec2messages with private
  * DNS in the private subnets (besides the NAT route they already have).
  *
- * moto's gaps (DESIGN.md): every registered running instance is `healthy`, a stopped one
+ * moto's gaps (docs/architecture.md, "Testing against moto"): every registered running instance is `healthy`, a stopped one
  * `unused`/`Target.InvalidState`; ASG instances all land in the first subnet; the launch template's instance
  * profile is ignored (so it is associated with each instance here); AWS managed policies exist only when
  * moto_server runs with MOTO_IAM_LOAD_MANAGED_POLICIES=true (else the same document goes inline).
