@@ -8,6 +8,7 @@ import type {AwsClients} from '../lib/aws.js'
 import {awsErrorCode, describeAwsFailure, UserError} from '../lib/errors.js'
 import {elbv2Sdk} from '../lib/aws.js'
 import {CallRunner} from './runner.js'
+import {cmd} from '../lib/shell.js'
 
 export type LbInput =
   | {kind: 'arn'; arn: string; region: string; type: 'app' | 'net' | 'gwy'; name: string}
@@ -133,7 +134,7 @@ export function allLoadBalancers(clients: AwsClients, runner: CallRunner = new C
 
 async function notFound(parsed: LbInput, clients: AwsClients, runner: CallRunner): Promise<UserError> {
   const region = await clients.region()
-  const listHint = `Run \`asg-doctor diagnose --region ${region}\` with no argument to list the load balancers there, or pass --region if it lives in another region.`
+  const listHint = `Run \`${cmd`asg-doctor diagnose --region ${region}`}\` with no argument to list the load balancers there, or pass --region if it lives in another region.`
   if (parsed.kind === 'arn') return new UserError(`No load balancer with ARN ${parsed.arn} was found in ${region}.`, listHint)
   if (parsed.kind === 'dns') return new UserError(`No load balancer in ${region} has the DNS name ${parsed.dnsName}.`, listHint)
   const names = (await allLoadBalancers(clients, runner).catch(() => [])).map((lb) => lb.LoadBalancerName ?? '').filter(Boolean)

@@ -12,6 +12,7 @@ import {readSnapshot, writeSnapshot} from '../snapshot/io.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {CommandRunner} from '../ssm/types.js'
 import type {CallRunner} from '../collect/runner.js'
+import {cmd} from '../lib/shell.js'
 
 export interface DiagnoseRequest {
   /** ALB name, ARN or DNS name; undefined with a snapshot file. */
@@ -58,7 +59,7 @@ export interface DiagnoseResult {
 export function regionForInput(alb: string, flagRegion: string | undefined): string | undefined {
   const carried = alb.startsWith('arn:') ? regionFromArn(alb) : regionFromDnsName(alb.replace(/^[a-z]+:\/\//i, '').split('/')[0])
   if (carried && flagRegion && carried !== flagRegion) {
-    throw new UserError(`${alb} is in region ${carried}, but --region says ${flagRegion}.`, `Drop --region, or pass --region ${carried}.`)
+    throw new UserError(`${alb} is in region ${carried}, but --region says ${flagRegion}.`, `Drop --region, or pass ${cmd`--region ${carried}`}.`)
   }
   return flagRegion ?? carried
 }
@@ -108,7 +109,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
 
   if (request.saveSnapshot) {
     await writeSnapshot(request.saveSnapshot, snapshot)
-    notes.push(`Snapshot saved to ${request.saveSnapshot}; analyse it again with \`asg-doctor diagnose --snapshot ${request.saveSnapshot}\`.`)
+    notes.push(`Snapshot saved to ${request.saveSnapshot}; analyse it again with \`${cmd`asg-doctor diagnose --snapshot ${request.saveSnapshot}`}\`.`)
   }
 
   const report = analyze(snapshot, {failOn: request.failOn, notes})

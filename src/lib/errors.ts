@@ -2,6 +2,7 @@
  * Errors have kinds (docs/architecture.md, "Errors"): a user error is one clear sentence and a hint, exit 2; a bug in the
  * tool is its own kind, exit 3. Problems found in the account are not errors at all: they are findings.
  */
+import {cmd} from './shell.js'
 
 export const EXIT = {
   healthy: 0,
@@ -95,7 +96,7 @@ export function noCredentials(profile?: string): UserError {
   return profile
     ? new UserError(
         `No AWS credentials were found for profile "${profile}".`,
-        `Check that the profile exists (aws configure list-profiles) in ~/.aws/config or ~/.aws/credentials, or log in (aws sso login --profile ${profile}).`,
+        `Check that the profile exists (aws configure list-profiles) in ~/.aws/config or ~/.aws/credentials, or log in (${cmd`aws sso login --profile ${profile}`}).`,
       )
     : new UserError(NO_CREDENTIALS, 'Configure credentials (aws configure, aws sso login, AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or pass --profile.')
 }
