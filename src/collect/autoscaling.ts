@@ -2,7 +2,7 @@
 import type {Activity, AutoScalingGroup, LaunchTemplateSpecification} from '@aws-sdk/client-auto-scaling'
 import type {AwsClients} from '../lib/aws.js'
 import type {CallRunner} from './runner.js'
-import {autoScalingSdk} from './sdk.js'
+import {autoScalingSdk} from '../lib/aws.js'
 
 const API = 'autoscaling'
 /** Enough history to see a launch loop or a failing scale-out, small enough for one call. */

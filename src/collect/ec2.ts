@@ -22,7 +22,7 @@ import type {
 import type {AwsClients} from '../lib/aws.js'
 import type {CallRunner} from './runner.js'
 import type {TemplateRequest} from './autoscaling.js'
-import {ec2Sdk} from './sdk.js'
+import {ec2Sdk} from '../lib/aws.js'
 import {chunk, uniq} from './util.js'
 
 const API = 'ec2'

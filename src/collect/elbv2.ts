@@ -10,7 +10,7 @@ import type {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type {AwsClients} from '../lib/aws.js'
 import type {CallRunner} from './runner.js'
-import {elbv2Sdk} from './sdk.js'
+import {elbv2Sdk} from '../lib/aws.js'
 import {chunk, uniq} from './util.js'
 
 const API = 'elasticloadbalancing'

@@ -41,7 +41,7 @@ import {
 } from './elbv2.js'
 import {CallRunner} from './runner.js'
 import type {CollectStats} from './runner.js'
-import {stsSdk} from './sdk.js'
+import {stsSdk} from '../lib/aws.js'
 import {dedupeBy, early, sortBy, sortedRecord, uniq} from './util.js'
 
 export type {CollectStats}
@@ -62,6 +62,11 @@ export interface CollectOptions {
   log?: (line: string) => void
   /** Calls in flight at once (default 8). */
   concurrency?: number
+  /**
+   * The runner to send the calls through (the caller's, so that its stats cover the whole command); by default a
+   * runner of its own. The snapshot's `errors` are the failures this collection recorded.
+   */
+  runner?: CallRunner
 }
 
 interface TargetGroupData {
@@ -72,7 +77,8 @@ interface TargetGroupData {
 
 export async function collectSnapshot(options: CollectOptions): Promise<{snapshot: Snapshot; stats: CollectStats}> {
   const started = performance.now()
-  const r = new CallRunner(options.concurrency ?? 8, options.log)
+  const r = options.runner ?? new CallRunner(options.concurrency ?? 8, options.log)
+  const errorsBefore = r.errors.length
   const c = options.clients
   const lb = options.loadBalancer
   const lbArn = lb.LoadBalancerArn ?? ''
@@ -167,7 +173,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
         (t) => `${t.LaunchTemplateId}:${String(t.VersionNumber ?? 0).padStart(8, '0')}`,
       ),
     },
-    errors: sortBy(r.errors, (e) => `${e.api} ${e.resource ?? ''}`),
+    errors: sortBy(r.errors.slice(errorsBefore), (e) => `${e.api} ${e.resource ?? ''}`),
   }
   // A JSON round trip turns the SDK's Date objects into ISO strings and drops undefined fields.
   return {snapshot: JSON.parse(JSON.stringify(snapshot)) as Snapshot, stats: r.stats(performance.now() - started)}

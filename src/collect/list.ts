@@ -8,7 +8,7 @@ import type {AwsClients} from '../lib/aws.js'
 import {allLoadBalancers} from './resolve.js'
 import {describeTargetHealth} from './elbv2.js'
 import {CallRunner} from './runner.js'
-import {elbv2Sdk} from './sdk.js'
+import {elbv2Sdk} from '../lib/aws.js'
 import {sortBy} from './util.js'
 
 export interface TargetGroupSummary {
@@ -33,7 +33,7 @@ export interface LbSummary {
 
 export async function listLoadBalancers(clients: AwsClients, options: {concurrency?: number; log?: (line: string) => void} = {}): Promise<LbSummary[]> {
   const r = new CallRunner(options.concurrency ?? 8, options.log)
-  const albs = (await allLoadBalancers(clients)).filter((lb) => lb.Type === 'application')
+  const albs = (await allLoadBalancers(clients, r)).filter((lb) => lb.Type === 'application')
   if (albs.length === 0) return []
   const {DescribeTargetGroupsCommand} = elbv2Sdk()
   const targetGroups = await r.paginate(

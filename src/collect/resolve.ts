@@ -6,7 +6,8 @@
 import type {LoadBalancer} from '@aws-sdk/client-elastic-load-balancing-v2'
 import type {AwsClients} from '../lib/aws.js'
 import {awsErrorCode, describeAwsFailure, UserError} from '../lib/errors.js'
-import {elbv2Sdk} from './sdk.js'
+import {elbv2Sdk} from '../lib/aws.js'
+import {CallRunner} from './runner.js'
 
 export type LbInput =
   | {kind: 'arn'; arn: string; region: string; type: 'app' | 'net' | 'gwy'; name: string}
@@ -88,53 +89,54 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]
 }
 
-/** Resolves the user's input to the application load balancer it names. */
-export async function resolveLoadBalancer(input: string, clients: AwsClients): Promise<LoadBalancer> {
+/**
+ * Resolves the user's input to the application load balancer it names. The calls go through `runner` (the
+ * caller's, so that they count with the rest); a failure stops the command: there is nothing to diagnose without.
+ */
+export async function resolveLoadBalancer(input: string, clients: AwsClients, runner: CallRunner = new CallRunner()): Promise<LoadBalancer> {
   const parsed = classifyInput(input)
   if (parsed.kind === 'arn' && parsed.type !== 'app') throw notAnAlb(parsed.name, parsed.type === 'net' ? 'network' : 'gateway')
-  const lb = await find(parsed, clients)
-  if (!lb) throw await notFound(parsed, clients)
+  const lb = await find(parsed, clients, runner)
+  if (!lb) throw await notFound(parsed, clients, runner)
   if (lb.Type !== 'application') throw notAnAlb(lb.LoadBalancerName ?? input, lb.Type === 'network' ? 'network' : 'gateway')
   return lb
 }
 
-async function find(parsed: LbInput, clients: AwsClients): Promise<LoadBalancer | undefined> {
+const DESCRIBE_LBS = 'elasticloadbalancing:DescribeLoadBalancers'
+
+async function find(parsed: LbInput, clients: AwsClients, runner: CallRunner): Promise<LoadBalancer | undefined> {
   const {DescribeLoadBalancersCommand} = elbv2Sdk()
-  if (parsed.kind === 'dns') return (await allLoadBalancers(clients)).find((lb) => lb.DNSName && sameDnsName(lb.DNSName, parsed.dnsName))
+  if (parsed.kind === 'dns') return (await allLoadBalancers(clients, runner)).find((lb) => lb.DNSName && sameDnsName(lb.DNSName, parsed.dnsName))
   const request = parsed.kind === 'arn' ? {LoadBalancerArns: [parsed.arn]} : {Names: [parsed.name]}
+  const resource = parsed.kind === 'arn' ? parsed.arn : parsed.name
   try {
-    const out = await clients.elbv2.send(new DescribeLoadBalancersCommand(request))
+    const out = await runner.attempt(DESCRIBE_LBS, resource, () => clients.elbv2.send(new DescribeLoadBalancersCommand(request)))
     return out.LoadBalancers?.[0]
   } catch (error) {
     if (awsErrorCode(error) === 'LoadBalancerNotFoundException' || awsErrorCode(error) === 'LoadBalancerNotFound') return undefined
-    throw describeAwsFailure('elasticloadbalancing:DescribeLoadBalancers', error) ?? error
+    throw describeAwsFailure(DESCRIBE_LBS, error) ?? error
   }
 }
 
 /** Every load balancer in the region, all pages. Failures are fatal here: there is nothing to diagnose without. */
-export async function allLoadBalancers(clients: AwsClients): Promise<LoadBalancer[]> {
+export function allLoadBalancers(clients: AwsClients, runner: CallRunner = new CallRunner()): Promise<LoadBalancer[]> {
   const {DescribeLoadBalancersCommand} = elbv2Sdk()
-  const out: LoadBalancer[] = []
-  let marker: string | undefined
-  for (let page = 0; page < 200; page++) {
-    try {
-      const res = await clients.elbv2.send(new DescribeLoadBalancersCommand({PageSize: 400, ...(marker ? {Marker: marker} : {})}))
-      out.push(...(res.LoadBalancers ?? []))
-      if (!res.NextMarker || res.NextMarker === marker) break
-      marker = res.NextMarker
-    } catch (error) {
-      throw describeAwsFailure('elasticloadbalancing:DescribeLoadBalancers', error) ?? error
-    }
-  }
-  return out
+  return runner.paginate(
+    DESCRIBE_LBS,
+    undefined,
+    (Marker) => clients.elbv2.send(new DescribeLoadBalancersCommand({PageSize: 400, ...(Marker ? {Marker} : {})})),
+    (p) => p.LoadBalancers,
+    (p) => p.NextMarker,
+    {onFailure: 'throw'},
+  )
 }
 
-async function notFound(parsed: LbInput, clients: AwsClients): Promise<UserError> {
+async function notFound(parsed: LbInput, clients: AwsClients, runner: CallRunner): Promise<UserError> {
   const region = await clients.region()
   const listHint = `Run \`asg-doctor diagnose --region ${region}\` with no argument to list the load balancers there, or pass --region if it lives in another region.`
   if (parsed.kind === 'arn') return new UserError(`No load balancer with ARN ${parsed.arn} was found in ${region}.`, listHint)
   if (parsed.kind === 'dns') return new UserError(`No load balancer in ${region} has the DNS name ${parsed.dnsName}.`, listHint)
-  const names = (await allLoadBalancers(clients).catch(() => [])).map((lb) => lb.LoadBalancerName ?? '').filter(Boolean)
+  const names = (await allLoadBalancers(clients, runner).catch(() => [])).map((lb) => lb.LoadBalancerName ?? '').filter(Boolean)
   const close = closeNames(parsed.name, names)
   const hint = close.length > 0 ? `Did you mean ${close.map((n) => `"${n}"`).join(' or ')}? ${listHint}` : listHint
   return new UserError(`No load balancer named "${parsed.name}" was found in ${region}.`, hint)

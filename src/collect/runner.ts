@@ -1,8 +1,13 @@
 /**
- * Runs AWS calls for the collectors: a small bounded pool (the account's API rate limits and the machine's
- * sockets are shared), one log line and one count per call, and failures recorded instead of thrown, so that
- * one missing permission costs one check, not the whole diagnosis. Missing or rejected credentials are the
- * exception: nothing can be collected without them, so they abort with the user error.
+ * Runs every AWS call of asg-doctor, in `diagnose` and in `fix-nginx` alike: a small bounded pool (the account's
+ * API rate limits and the machine's sockets are shared), one log line and one count per request (each page
+ * counted), and one of three ways to fail:
+ * - `call`: the failure is recorded (named by its IAM action) and the call answers undefined, so that one missing
+ *   permission costs one check ("could not check"), not the whole diagnosis;
+ * - `must`: the failure stops the command as a user error naming the IAM action (what fix-nginx needs before it
+ *   changes anything, and for every change it makes);
+ * - `attempt`: the SDK's error is thrown as it is, for callers that act on its code (SSM's InvalidInstanceId).
+ * Missing or rejected credentials always abort with the user error: nothing can be read without them.
  */
 import type {CollectionError} from '../snapshot/types.js'
 import {awsErrorCode, describeAwsFailure, isAccessDenied, isBadCredentials, isMissingCredentials, UserError} from '../lib/errors.js'
@@ -14,7 +19,7 @@ export interface CollectStats {
   calls: number
   /** Requests per IAM action, e.g. `{"ec2:DescribeInstances": 2}`. */
   perApi: Record<string, number>
-  /** Requests that failed (recorded in the snapshot's errors). */
+  /** Requests that failed, whatever became of the failure. */
   failed: number
   /** Wall time of the whole collection, in milliseconds. */
   wallMs: number
@@ -34,12 +39,16 @@ export function describeError(api: string, error: unknown): {code: string; messa
   return {code, message: (error as Error)?.message ?? String(error)}
 }
 
+/** What a failed call does: recorded (answers undefined), thrown as a user error, or thrown as the SDK's error. */
+export type OnFailure = 'record' | 'throw' | 'rethrow'
+
 export class CallRunner {
   readonly errors: CollectionError[] = []
   private readonly perApi = new Map<string, number>()
   private failed = 0
   private active = 0
   private readonly waiting: (() => void)[] = []
+  private readonly started = performance.now()
 
   constructor(
     private readonly concurrency = 8,
@@ -48,30 +57,24 @@ export class CallRunner {
 
   /** Sends one request through the pool. Returns undefined when it failed (the failure is recorded). */
   async call<T>(api: string, resource: string | undefined, send: () => Promise<T>): Promise<T | undefined> {
-    await this.acquire()
-    const started = performance.now()
-    this.perApi.set(api, (this.perApi.get(api) ?? 0) + 1)
-    try {
-      const result = await send()
-      this.log?.(`${api}${resource ? ` ${resource}` : ''} ${Math.round(performance.now() - started)} ms`)
-      return result
-    } catch (error) {
-      const code = awsErrorCode(error)
-      this.log?.(`${api}${resource ? ` ${resource}` : ''} ${Math.round(performance.now() - started)} ms failed: ${code}`)
-      if (isMissingCredentials(error) || isBadCredentials(error)) {
-        throw describeAwsFailure(api, error) ?? new UserError(`AWS rejected the credentials when calling ${api} (${code}).`)
-      }
-      this.failed++
-      this.errors.push({api, ...(resource ? {resource} : {}), ...describeError(api, error), accessDenied: isAccessDenied(error)})
-      return undefined
-    } finally {
-      this.release()
-    }
+    return this.run(api, resource, send, 'record')
+  }
+
+  /** Sends one request through the pool; a failure throws the user error that names the IAM action. */
+  async must<T>(api: string, resource: string | undefined, send: () => Promise<T>): Promise<T> {
+    return (await this.run(api, resource, send, 'throw')) as T
+  }
+
+  /** Sends one request through the pool; a failure throws the SDK's own error (counted and logged first). */
+  async attempt<T>(api: string, resource: string | undefined, send: () => Promise<T>): Promise<T> {
+    return (await this.run(api, resource, send, 'rethrow')) as T
   }
 
   /**
-   * Follows a list call's pages (NextToken or Marker) one after the other. On a failed page it keeps what the
-   * earlier pages returned; the failure is recorded.
+   * Follows a list call's pages (NextToken or Marker) one after the other, each page one counted request, at
+   * most MAX_PAGES pages, stopping if the endpoint repeats a token. With `record` (the default) a failed page
+   * keeps what the earlier pages returned and the failure is recorded; otherwise it throws as `must` or
+   * `attempt` do.
    */
   async paginate<P, I>(
     api: string,
@@ -79,16 +82,56 @@ export class CallRunner {
     page: (token: string | undefined) => Promise<P>,
     items: (response: P) => I[] | undefined,
     next: (response: P) => string | undefined,
+    options: {onFailure?: OnFailure; maxPages?: number} = {},
   ): Promise<I[]> {
-    const responses = await followPages((token) => this.call(api, resource, () => page(token)), next)
+    const onFailure = options.onFailure ?? 'record'
+    const responses = await followPages((token) => this.run(api, resource, () => page(token), onFailure), next, {
+      ...(options.maxPages ? {maxPages: options.maxPages} : {}),
+      onStop: (why, pages) =>
+        this.log?.(`${api}${resource ? ` ${resource}` : ''}: stopped after ${pages} page(s): ${why === 'page-cap' ? 'page cap reached' : 'the endpoint repeated its page token'}`),
+    })
     return responses.flatMap((r) => items(r) ?? [])
   }
 
-  stats(wallMs: number): CollectStats {
+  /**
+   * Records a failure found in an answer rather than in the call (a document that cannot be read), so that the
+   * checks needing it say "could not check" as for a failed call.
+   */
+  record(error: CollectionError): void {
+    this.errors.push(error)
+  }
+
+  /** Counts per IAM action; `wallMs` defaults to the time since the runner was made. */
+  stats(wallMs: number = performance.now() - this.started): CollectStats {
     const perApi: Record<string, number> = {}
     for (const k of [...this.perApi.keys()].sort()) perApi[k] = this.perApi.get(k) ?? 0
     const calls = Object.values(perApi).reduce((a, b) => a + b, 0)
     return {calls, perApi, failed: this.failed, wallMs: Math.round(wallMs)}
+  }
+
+  private async run<T>(api: string, resource: string | undefined, send: () => Promise<T>, onFailure: OnFailure): Promise<T | undefined> {
+    await this.acquire()
+    const started = performance.now()
+    const what = `${api}${resource ? ` ${resource}` : ''}`
+    this.perApi.set(api, (this.perApi.get(api) ?? 0) + 1)
+    try {
+      const result = await send()
+      this.log?.(`${what} ${Math.round(performance.now() - started)} ms`)
+      return result
+    } catch (error) {
+      const code = awsErrorCode(error)
+      this.log?.(`${what} ${Math.round(performance.now() - started)} ms failed: ${code}`)
+      this.failed++
+      if (isMissingCredentials(error) || isBadCredentials(error)) {
+        throw describeAwsFailure(api, error) ?? new UserError(`AWS rejected the credentials when calling ${api} (${code}).`)
+      }
+      if (onFailure === 'rethrow') throw error
+      if (onFailure === 'throw') throw describeAwsFailure(api, error) ?? error
+      this.errors.push({api, ...(resource ? {resource} : {}), ...describeError(api, error), accessDenied: isAccessDenied(error)})
+      return undefined
+    } finally {
+      this.release()
+    }
   }
 
   private async acquire(): Promise<void> {

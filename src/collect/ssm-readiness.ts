@@ -8,18 +8,14 @@
  * exceeds the bound, each call counted per API, and a failed call recorded as a CollectionError while collection
  * carries on: the rules that needed it then report "could not check".
  */
-import {createRequire} from 'node:module'
 import type {Instance} from '@aws-sdk/client-ec2'
-import type * as IamSdk from '@aws-sdk/client-iam'
-import type * as SsmSdk from '@aws-sdk/client-ssm'
+import {iamSdk, ssmSdk} from '../lib/aws.js'
 import type {AwsClients} from '../lib/aws.js'
 import {awsErrorCode} from '../lib/errors.js'
 import type {CollectionError, Jsonify} from '../snapshot/types.js'
 import type {IamSection, InlinePolicy, PolicyDocument, SsmSection} from '../snapshot/iam-ssm-types.js'
 import {CallRunner} from './runner.js'
 import {chunk, uniq} from './util.js'
-
-const require = createRequire(import.meta.url)
 
 /** DescribeInstanceInformation: the InstanceIds filter takes up to 100 values, MaxResults 5-50; 50 ids fit one page. */
 export const INSTANCE_INFO_BATCH = 50
@@ -59,6 +55,28 @@ export function decodePolicyDocument(raw: string): PolicyDocument {
   return JSON.parse(text) as PolicyDocument
 }
 
+/**
+ * A policy document read from IAM, or undefined when it is not a JSON policy (moto answers inline policies made by
+ * CloudFormation as Python text): the failure is recorded against the call that read it, so the checks that need
+ * the document say "could not check" and the rest carry on.
+ */
+function readDocument(r: CallRunner, api: string, resource: string, raw: string | undefined): PolicyDocument | undefined {
+  try {
+    const doc = decodePolicyDocument(raw ?? '{}')
+    if (doc && typeof doc === 'object' && !Array.isArray(doc)) return doc
+  } catch {
+    // recorded below
+  }
+  r.record({
+    api,
+    resource,
+    code: 'UnreadablePolicyDocument',
+    message: `${api} answered a policy document that is not a JSON policy (it starts with ${JSON.stringify((raw ?? '').slice(0, 40))})`,
+    accessDenied: false,
+  })
+  return undefined
+}
+
 /** SDK objects carry Dates; the snapshot holds their JSON form. */
 const toJson = <T>(value: T): Jsonify<T> => JSON.parse(JSON.stringify(value)) as Jsonify<T>
 
@@ -79,7 +97,7 @@ async function collectIam(r: CallRunner, clients: AwsClients, instances: Jsonify
   const section: IamSection = {InstanceProfiles: {}, RolePolicies: {}, ManagedPolicies: {}, NotFound: []}
   const profileArns = uniq(instances.map((i) => i.IamInstanceProfile?.Arn))
   if (profileArns.length === 0) return section
-  const m = require('@aws-sdk/client-iam') as typeof IamSdk
+  const m = iamSdk()
   const client = clients.iam
   /**
    * Sends a Get call. NoSuchEntity is a fact about the account (a dangling ARN), not a failed call: the ARN goes
@@ -123,7 +141,8 @@ async function collectIam(r: CallRunner, clients: AwsClients, instances: Jsonify
       const inlinePolicies = await Promise.all(
         inline.map(async (name): Promise<InlinePolicy | undefined> => {
           const out = await r.call('iam:GetRolePolicy', `${roleName}/${name}`, () => client.send(new m.GetRolePolicyCommand({RoleName: roleName, PolicyName: name})))
-          return out && {PolicyName: name, PolicyDocument: decodePolicyDocument(out.PolicyDocument ?? '{}')}
+          const document = out && readDocument(r, 'iam:GetRolePolicy', `${roleName}/${name}`, out.PolicyDocument)
+          return document && {PolicyName: name, PolicyDocument: document}
         }),
       )
       section.RolePolicies[roleName] = {AttachedPolicies: attached, InlinePolicies: inlinePolicies.filter((p): p is InlinePolicy => p !== undefined)}
@@ -137,7 +156,8 @@ async function collectIam(r: CallRunner, clients: AwsClients, instances: Jsonify
       const policy = out?.Policy
       if (!policy?.DefaultVersionId) return
       const version = await r.call('iam:GetPolicyVersion', policyArn, () => client.send(new m.GetPolicyVersionCommand({PolicyArn: policyArn, VersionId: policy.DefaultVersionId})))
-      if (version) section.ManagedPolicies[policyArn] = {Policy: toJson(policy), Document: decodePolicyDocument(version.PolicyVersion?.Document ?? '{}')}
+      const document = version && readDocument(r, 'iam:GetPolicyVersion', policyArn, version.PolicyVersion?.Document)
+      if (document) section.ManagedPolicies[policyArn] = {Policy: toJson(policy), Document: document}
     }),
   )
   return section
@@ -151,7 +171,7 @@ async function collectInstanceInformation(r: CallRunner, clients: AwsClients, in
   const ids = uniq(instances.filter((i) => i.State?.Name === 'running').map((i) => i.InstanceId))
   const section: SsmSection = {InstanceInformationList: [], RequestedInstanceIds: ids}
   if (ids.length === 0) return section
-  const m = require('@aws-sdk/client-ssm') as typeof SsmSdk
+  const m = ssmSdk()
   const client = clients.ssm
   const results = await Promise.all(
     chunk(ids, INSTANCE_INFO_BATCH).map((batch) =>

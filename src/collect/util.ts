@@ -57,22 +57,40 @@ export function early<T>(p: Promise<T>): Promise<T> {
   return p
 }
 
-/** At most this many pages of one list: a guard against an endpoint that keeps answering the same token. */
+/** At most this many pages of one list: a guard against an endpoint that never stops answering new tokens. */
 export const MAX_PAGES = 500
+
+/** Why a walk of pages stopped early, if it did. */
+export type PagingStop = 'page-cap' | 'repeated-token'
 
 /**
  * Follows a list call's pages (NextToken or Marker) one after the other and returns the responses. `page` may
- * answer undefined (a failure its caller recorded): the pages before it are kept.
+ * answer undefined (a failure its caller recorded): the pages before it are kept. Stops after `maxPages`
+ * pages, or when the endpoint answers the token it was just sent (it would loop forever), and says so through
+ * `onStop`. The runner's paginate (src/collect/runner.ts) is the one user: every page is one counted call.
  */
-export async function followPages<P>(page: (token: string | undefined) => Promise<P | undefined>, next: (response: P) => string | undefined): Promise<P[]> {
+export async function followPages<P>(
+  page: (token: string | undefined) => Promise<P | undefined>,
+  next: (response: P) => string | undefined,
+  options: {maxPages?: number; onStop?: (why: PagingStop, pages: number) => void} = {},
+): Promise<P[]> {
+  const max = options.maxPages ?? MAX_PAGES
   const out: P[] = []
   let token: string | undefined
-  for (let n = 0; n < MAX_PAGES; n++) {
+  for (;;) {
     const response = await page(token)
     if (response === undefined) break
     out.push(response)
     const following = next(response)
-    if (!following || following === token) break
+    if (!following) break
+    if (following === token) {
+      options.onStop?.('repeated-token', out.length)
+      break
+    }
+    if (out.length >= max) {
+      options.onStop?.('page-cap', out.length)
+      break
+    }
     token = following
   }
   return out

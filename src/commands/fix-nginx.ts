@@ -44,16 +44,19 @@ Exit codes: 0 every instance fixed and verified (or --dry-run), 1 any instance s
   public async run(): Promise<unknown> {
     const {flags, args} = this
     const json = this.jsonEnabled()
-    const [{runFix}, {renderPlan, renderReport}, {createCommandRunner}, {httpProbe}, {askOnTerminal}, {systemClock}] = await Promise.all([
+    const [{runFix}, {renderPlan, renderReport}, {createCommandRunner}, {httpProbe}, {askOnTerminal}, {systemClock}, {CallRunner}] = await Promise.all([
       import('../fix/run.js'),
       import('../fix/render.js'),
       import('../ssm/run-command.js'),
       import('../fix/http-probe.js'),
       import('../fix/confirm.js'),
       import('../ssm/types.js'),
+      import('../collect/runner.js'),
     ])
     const region = flags.region ?? regionOf(args.alb, flags['target-group-arn'])
     const clients = this.awsClients({region})
+    // One runner for every AWS call of the fix, the SSM commands included: one count, one log, one way to fail.
+    const calls = new CallRunner(8, (line) => this.trace(line))
     const report = await runFix(
       {
         alb: args.alb,
@@ -74,8 +77,9 @@ Exit codes: 0 every instance fixed and verified (or --dry-run), 1 any instance s
       },
       {
         clients,
+        calls,
         // Built on first use only: a dry run never loads the SSM runner's client.
-        runner: {runShellScript: (request) => createCommandRunner({ssm: clients.ssm, clock: systemClock}).runShellScript(request)},
+        runner: {runShellScript: (request) => createCommandRunner({ssm: clients.ssm, clock: systemClock, calls}).runShellScript(request)},
         clock: systemClock,
         probe: httpProbe(),
         endpointOverride: endpointOverride(this.awsOptions({region})),
@@ -86,6 +90,7 @@ Exit codes: 0 every instance fixed and verified (or --dry-run), 1 any instance s
         progress: (line) => this.progress(line),
       },
     )
+    this.trace(`${calls.stats().calls} AWS call(s)`)
     if (!json) this.log(renderReport(report, this.chalk))
     process.exitCode = report.ok ? EXIT.healthy : EXIT.problems
     return report

@@ -11,7 +11,7 @@ import type {Severity} from '../rules/types.js'
 import {readSnapshot, writeSnapshot} from '../snapshot/io.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {CommandRunner} from '../ssm/types.js'
-import type {CollectStats} from '../collect/runner.js'
+import type {CallRunner} from '../collect/runner.js'
 
 export interface DiagnoseRequest {
   /** ALB name, ARN or DNS name; undefined with a snapshot file. */
@@ -81,8 +81,11 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     const started = Date.now()
     const {resolveLoadBalancer} = await import('../collect/resolve.js')
     const {collectSnapshot} = await import('../collect/index.js')
+    const {CallRunner} = await import('../collect/runner.js')
+    // One runner for every AWS call of the diagnosis (lookup, collection, SSM readiness, on-instance commands).
+    const calls = new CallRunner(8, deps.trace)
     deps.progress(`Looking up ${request.alb} in ${region}…`)
-    const loadBalancer = await resolveLoadBalancer(request.alb, clients)
+    const loadBalancer = await resolveLoadBalancer(request.alb, clients, calls)
     deps.progress(`Collecting ${loadBalancer.LoadBalancerName}: listeners, target groups, target health, Auto Scaling, instances, network…`)
     const collected = await collectSnapshot({
       loadBalancer,
@@ -93,17 +96,14 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
       endpointUrl: deps.endpointUrl,
       now: deps.now,
       log: deps.trace,
+      runner: calls,
     })
     snapshot = collected.snapshot
-    stats = {calls: collected.stats.calls, ms: Date.now() - started, byApi: collected.stats.perApi}
-    deps.trace(`collected with ${stats.calls} AWS calls in ${stats.ms} ms`)
+    deps.trace(`collected with ${collected.stats.calls} AWS calls in ${Date.now() - started} ms`)
     if (deps.endpointUrl) notes.push(`Collected from ${deps.endpointUrl} (endpoint override).`)
-    notes.push(
-      ...(await collectFromInstances(snapshot, clients, request, deps, (s) => {
-        // The readiness reads count with the rest (their API names, iam:* and ssm:*, do not overlap the others).
-        stats = {calls: stats!.calls + s.calls, ms: Date.now() - started, byApi: {...stats!.byApi, ...s.perApi}}
-      })),
-    )
+    notes.push(...(await collectFromInstances(snapshot, clients, request, deps, calls)))
+    const all = calls.stats()
+    stats = {calls: all.calls, ms: Date.now() - started, byApi: all.perApi}
   }
 
   if (request.saveSnapshot) {
@@ -124,15 +124,12 @@ async function collectFromInstances(
   clients: AwsClients,
   request: DiagnoseRequest,
   deps: DiagnoseDeps,
-  onStats: (stats: CollectStats) => void,
+  calls: CallRunner,
 ): Promise<string[]> {
   if (snapshot.ec2.Instances.length === 0) return []
   const {collectSsmReadiness} = await import('../collect/ssm-readiness.js')
-  const {CallRunner} = await import('../collect/runner.js')
   deps.progress('Checking whether Systems Manager can reach the instances…')
-  const calls = new CallRunner(8, deps.trace)
   const readiness = await collectSsmReadiness({clients, instances: snapshot.ec2.Instances, log: deps.trace, runner: calls})
-  onStats(calls.stats(0))
   snapshot.iam = readiness.iam
   snapshot.ssm = readiness.ssm
   snapshot.errors.push(...readiness.errors)
@@ -144,7 +141,7 @@ async function collectFromInstances(
   const {collectOnInstance} = await import('../collect/on-instance.js')
   const runner = deps.commandRunner
     ? deps.commandRunner(clients)
-    : (await import('../ssm/run-command.js')).createCommandRunner({ssm: clients.ssm})
+    : (await import('../ssm/run-command.js')).createCommandRunner({ssm: clients.ssm, calls})
   deps.progress(`Running read-only checks on ${instanceIds.length} instance(s) through SSM (${reason}; waiting at most ${request.ssmTimeoutSeconds} s)…`)
   const result = await collectOnInstance({
     runner,

@@ -6,11 +6,11 @@
  * --refresh starts a refresh only if some instance still runs another version.
  */
 import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
-import {autoScalingSdk, ec2Sdk} from '../collect/sdk.js'
+import {autoScalingSdk, ec2Sdk} from '../lib/aws.js'
 import type {AwsClients} from '../lib/aws.js'
-import {awsErrorCode, UserError} from '../lib/errors.js'
+import {awsErrorCode, describeAwsFailure, UserError} from '../lib/errors.js'
 import {INSTALL_MARKER} from '../ssm/install-script.js'
-import {call} from './targets.js'
+import {CallRunner} from '../collect/runner.js'
 import {decodeUserData, encodeUserData, mergeUserData, userDataFormat} from '../lib/user-data.js'
 
 export interface PersistGroupPlan {
@@ -49,16 +49,22 @@ export interface PersistResult {
   error?: string
 }
 
-export async function planPersist(groups: AutoScalingGroup[], block: string, clients: AwsClients, options: {refresh: boolean; minHealthyPercentage: number}): Promise<PersistPlan> {
+export async function planPersist(
+  groups: AutoScalingGroup[],
+  block: string,
+  clients: AwsClients,
+  options: {refresh: boolean; minHealthyPercentage: number},
+  calls: CallRunner = new CallRunner(),
+): Promise<PersistPlan> {
   if (groups.length === 0) {
     throw new UserError('--persist needs an Auto Scaling group, and none is attached to the target group.', 'Attach the group to the target group, or drop --persist and fix the launch template yourself.')
   }
   const plans: PersistGroupPlan[] = []
-  for (const g of groups) plans.push(await planGroup(g, block, clients, options.refresh))
+  for (const g of groups) plans.push(await planGroup(g, block, clients, options.refresh, calls))
   return {groups: plans, refresh: options.refresh, minHealthyPercentage: options.minHealthyPercentage}
 }
 
-async function planGroup(g: AutoScalingGroup, block: string, clients: AwsClients, refresh: boolean): Promise<PersistGroupPlan> {
+async function planGroup(g: AutoScalingGroup, block: string, clients: AwsClients, refresh: boolean, calls: CallRunner): Promise<PersistGroupPlan> {
   const name = g.AutoScalingGroupName!
   if (g.MixedInstancesPolicy) {
     throw new UserError(
@@ -72,7 +78,7 @@ async function planGroup(g: AutoScalingGroup, block: string, clients: AwsClients
   const lt = g.LaunchTemplate
   const groupVersion = lt.Version ?? '$Default'
   const sdk = ec2Sdk()
-  const res = await call('ec2:DescribeLaunchTemplateVersions', () =>
+  const res = await calls.must('ec2:DescribeLaunchTemplateVersions', lt.LaunchTemplateId ?? lt.LaunchTemplateName, () =>
     clients.ec2.send(
       new sdk.DescribeLaunchTemplateVersionsCommand({
         ...(lt.LaunchTemplateId ? {LaunchTemplateId: lt.LaunchTemplateId} : {LaunchTemplateName: lt.LaunchTemplateName}),
@@ -113,7 +119,11 @@ async function planGroup(g: AutoScalingGroup, block: string, clients: AwsClients
   }
 }
 
-export async function applyPersist(plan: PersistPlan, clients: AwsClients): Promise<PersistResult[]> {
+/**
+ * Applies the plan group by group. A failed change is the group's `error` (the user sees it, the command fails),
+ * and what was changed before it stays in the result: the record of a new version survives a later failure.
+ */
+export async function applyPersist(plan: PersistPlan, clients: AwsClients, calls: CallRunner = new CallRunner()): Promise<PersistResult[]> {
   const results: PersistResult[] = []
   // Groups sharing a launch template version share the new version too.
   const created = new Map<string, number>()
@@ -123,19 +133,19 @@ export async function applyPersist(plan: PersistPlan, clients: AwsClients): Prom
       let version = g.sourceVersion
       if (g.action === 'create-version') {
         const key = `${g.launchTemplateId}:${g.sourceVersion}`
-        version = created.get(key) ?? (await createVersion(g, clients))
+        version = created.get(key) ?? (await createVersion(g, clients, calls))
         created.set(key, version)
         result.createdVersion = version
       } else {
         result.notes.push(`launch template ${g.launchTemplateName} version ${g.sourceVersion} already installs nginx: no new version`)
       }
       if (g.updateGroup) {
-        await updateGroup(g, String(version), clients)
+        await updateGroup(g, String(version), clients, calls)
         result.groupUpdatedTo = String(version)
       } else if (g.action === 'create-version') {
         result.notes.push(`${g.autoScalingGroupName} follows $Latest: it uses version ${version} without a change to the group`)
       }
-      if (plan.refresh && g.staleInstances > 0) result.instanceRefreshId = await startRefresh(g.autoScalingGroupName, plan.minHealthyPercentage, clients)
+      if (plan.refresh && g.staleInstances > 0) result.instanceRefreshId = await startRefresh(g.autoScalingGroupName, plan.minHealthyPercentage, clients, calls)
       else if (plan.refresh) result.notes.push('every instance already runs that version: no instance refresh needed')
     } catch (error) {
       result.error = error instanceof Error ? error.message : String(error)
@@ -145,9 +155,9 @@ export async function applyPersist(plan: PersistPlan, clients: AwsClients): Prom
   return results
 }
 
-async function createVersion(g: PersistGroupPlan, clients: AwsClients): Promise<number> {
+async function createVersion(g: PersistGroupPlan, clients: AwsClients, calls: CallRunner): Promise<number> {
   const sdk = ec2Sdk()
-  const res = await call('ec2:CreateLaunchTemplateVersion', () =>
+  const res = await calls.must('ec2:CreateLaunchTemplateVersion', g.launchTemplateId, () =>
     clients.ec2.send(
       new sdk.CreateLaunchTemplateVersionCommand({
         LaunchTemplateId: g.launchTemplateId,
@@ -160,22 +170,24 @@ async function createVersion(g: PersistGroupPlan, clients: AwsClients): Promise<
   return res.LaunchTemplateVersion!.VersionNumber!
 }
 
-async function updateGroup(g: PersistGroupPlan, version: string, clients: AwsClients): Promise<void> {
+async function updateGroup(g: PersistGroupPlan, version: string, clients: AwsClients, calls: CallRunner): Promise<void> {
   const sdk = autoScalingSdk()
-  await call('autoscaling:UpdateAutoScalingGroup', () =>
+  await calls.must('autoscaling:UpdateAutoScalingGroup', g.autoScalingGroupName, () =>
     clients.autoscaling.send(new sdk.UpdateAutoScalingGroupCommand({AutoScalingGroupName: g.autoScalingGroupName, LaunchTemplate: {LaunchTemplateId: g.launchTemplateId, Version: version}})),
   )
 }
 
-async function startRefresh(name: string, minHealthyPercentage: number, clients: AwsClients): Promise<string> {
+async function startRefresh(name: string, minHealthyPercentage: number, clients: AwsClients, calls: CallRunner): Promise<string> {
   const sdk = autoScalingSdk()
   try {
-    const res = await clients.autoscaling.send(new sdk.StartInstanceRefreshCommand({AutoScalingGroupName: name, Preferences: {MinHealthyPercentage: minHealthyPercentage}}))
+    const res = await calls.attempt('autoscaling:StartInstanceRefresh', name, () =>
+      clients.autoscaling.send(new sdk.StartInstanceRefreshCommand({AutoScalingGroupName: name, Preferences: {MinHealthyPercentage: minHealthyPercentage}})),
+    )
     return res.InstanceRefreshId!
   } catch (error) {
     if (awsErrorCode(error) === 'InstanceRefreshInProgress' || awsErrorCode(error) === 'InstanceRefreshInProgressFault') {
       throw new Error(`an instance refresh is already running on ${name}; it uses the launch template as it was when it started: start another when it ends (aws autoscaling describe-instance-refreshes --auto-scaling-group-name ${name})`)
     }
-    throw error
+    throw describeAwsFailure('autoscaling:StartInstanceRefresh', error) ?? error
   }
 }

@@ -3,6 +3,7 @@
  * Every dependency is passed in (clients, runner, clock, probe, the question to the user), so the whole flow runs
  * in tests without AWS, a terminal or a network. The command only wires and renders.
  */
+import {CallRunner} from '../collect/runner.js'
 import type {AwsClients} from '../lib/aws.js'
 import {UserError} from '../lib/errors.js'
 import {installScript} from '../ssm/install-script.js'
@@ -43,6 +44,11 @@ export interface FixOptions {
 
 export interface FixDeps {
   clients: AwsClients
+  /**
+   * The runner every AWS call of the fix goes through (the SSM command runner should share it); by default a new
+   * one that logs to `trace`.
+   */
+  calls?: CallRunner
   runner: CommandRunner
   clock: Clock
   probe: HttpProbe
@@ -50,6 +56,8 @@ export interface FixDeps {
   ask: (question: string) => Promise<boolean>
   showPlan: (plan: FixPlan) => void
   progress: (line: string) => void
+  /** One line per AWS call, for --verbose. */
+  trace?: (line: string) => void
 }
 
 export interface InstanceReport {
@@ -71,6 +79,8 @@ export interface FixReport {
   persist?: PersistResult[]
   health?: HealthWait
   probe?: ProbeResult
+  /** Why the verification (target health, probe) could not finish; the installs and persist still stand. */
+  verifyError?: string
   notes: string[]
   /** Every instance fixed (and verified, unless --no-verify), the probe and the launch template change too. */
   ok: boolean
@@ -87,9 +97,11 @@ export function checkOptions(o: FixOptions): void {
   for (const id of o.instanceIds ?? []) if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new UserError(`"${id}" is not an EC2 instance id (i-0123456789abcdef0).`)
 }
 
-export async function runFix(o: FixOptions, deps: FixDeps): Promise<FixReport> {
+export async function runFix(o: FixOptions, given: FixDeps): Promise<FixReport> {
   checkOptions(o)
-  const resolved: ResolvedTargets | undefined = o.alb || o.targetGroupArn ? await resolveTargets({alb: o.alb, targetGroupArn: o.targetGroupArn}, deps.clients) : undefined
+  const deps = {...given, calls: given.calls ?? new CallRunner(8, given.trace)}
+  const {calls} = deps
+  const resolved: ResolvedTargets | undefined = o.alb || o.targetGroupArn ? await resolveTargets({alb: o.alb, targetGroupArn: o.targetGroupArn}, deps.clients, calls) : undefined
   const tg = resolved?.targetGroup
   const port = tg?.port ?? o.port ?? 80
   const healthCheckPath = tg?.healthCheckPath ?? o.healthCheckPath ?? '/'
@@ -97,11 +109,11 @@ export async function runFix(o: FixOptions, deps: FixDeps): Promise<FixReport> {
   const registered = resolved?.registered ?? []
   const ids = candidateIds(registered, o.instanceIds)
   if (ids.length === 0 && !o.persist) throw new UserError(`Target group ${tg?.name} has no registered instances: there is nothing to fix on running instances.`, 'Add --persist to fix the launch template for the instances to come.')
-  const instances = ids.length > 0 ? await describeInstances(ids, deps.clients) : new Map()
+  const instances = ids.length > 0 ? await describeInstances(ids, deps.clients, calls) : new Map()
   const online = ids.filter((id) => instances.get(id)?.state === 'running')
-  const ssm = online.length > 0 ? await describeSsm(online, deps.clients) : new Map()
+  const ssm = online.length > 0 ? await describeSsm(online, deps.clients, calls) : new Map()
   const groups = resolved?.autoScalingGroups ?? []
-  const persist = o.persist ? await planPersist(groups, script.join('\n'), deps.clients, {refresh: o.refresh, minHealthyPercentage: o.minHealthyPercentage}) : undefined
+  const persist = o.persist ? await planPersist(groups, script.join('\n'), deps.clients, {refresh: o.refresh, minHealthyPercentage: o.minHealthyPercentage}, calls) : undefined
   const plan = buildPlan({
     targetGroup: tg,
     loadBalancer: resolved?.loadBalancer,
@@ -128,7 +140,7 @@ export async function runFix(o: FixOptions, deps: FixDeps): Promise<FixReport> {
 
 const skipReport = (s: FixPlan['skipped'][number]): InstanceReport => ({instanceId: s.instanceId, install: 'skipped', changed: [], reason: `${s.reason}: ${s.detail}`, ok: false})
 
-async function apply(plan: FixPlan, resolved: ResolvedTargets | undefined, o: FixOptions, deps: FixDeps): Promise<FixReport> {
+async function apply(plan: FixPlan, resolved: ResolvedTargets | undefined, o: FixOptions, deps: FixDeps & {calls: CallRunner}): Promise<FixReport> {
   const notes: string[] = []
   const timeoutMs = o.timeoutSeconds * 1000
   const ids = plan.targets.map((t) => t.instanceId)
@@ -138,31 +150,55 @@ async function apply(plan: FixPlan, resolved: ResolvedTargets | undefined, o: Fi
   const fixed = installs.filter((r) => r.ok).map((r) => r.instanceId)
   let health: HealthWait | undefined
   let probe: ProbeResult | undefined
+  let verifyError: string | undefined
   if (!o.verify) notes.push('Verification skipped (--no-verify).')
   else if (!resolved) notes.push('No target group was given: target health and the load balancer were not checked.')
   else if (fixed.length > 0) {
     deps.progress(`Waiting up to ${o.timeoutSeconds}s for the targets to turn healthy...`)
-    health = await waitForHealthy(deps.clients, {targetGroupArn: resolved.targetGroup.arn, instanceIds: fixed, timeoutMs, clock: deps.clock, onProgress: (l) => deps.progress(`  ${l}`)})
-    probe = await probeLoadBalancer({base: resolved.probeBase, path: plan.healthCheckPath, probe: deps.probe, endpointOverride: deps.endpointOverride})
-    if (probe.skipped) notes.push(`HTTP probe skipped: ${probe.skipped}.`)
+    try {
+      health = await waitForHealthy(deps.clients, {
+        targetGroupArn: resolved.targetGroup.arn,
+        instanceIds: fixed,
+        timeoutMs,
+        clock: deps.clock,
+        calls: deps.calls,
+        onProgress: (l) => deps.progress(`  ${l}`),
+      })
+      probe = await probeLoadBalancer({base: resolved.probeBase, path: plan.healthCheckPath, probe: deps.probe, endpointOverride: deps.endpointOverride})
+      if (probe.skipped) notes.push(`HTTP probe skipped: ${probe.skipped}.`)
+    } catch (error) {
+      // The installs are done: a failed check of them must not lose the record of what changed.
+      verifyError = error instanceof Error ? error.message : String(error)
+      notes.push(`Verification failed: ${verifyError}`)
+    }
   }
   // After the wait: an instance refresh starts draining the very instances being verified.
-  const persist = plan.persist ? await applyPersist(plan.persist, deps.clients) : undefined
-  const instances = [...installs.map((r) => instanceReport(r, plan, health, o.timeoutSeconds)), ...plan.skipped.map(skipReport)]
-  const ok = instances.every((i) => i.ok) && (probe?.ok ?? true) && (persist ?? []).every((p) => !p.error)
-  return {outcome: 'applied', plan, instances, ...(persist ? {persist} : {}), ...(health ? {health} : {}), ...(probe ? {probe} : {}), notes, ok}
+  const persist = plan.persist ? await applyPersist(plan.persist, deps.clients, deps.calls) : undefined
+  const instances = [...installs.map((r) => instanceReport(r, plan, health, o.timeoutSeconds, verifyError)), ...plan.skipped.map(skipReport)]
+  const ok = !verifyError && instances.every((i) => i.ok) && (probe?.ok ?? true) && (persist ?? []).every((p) => !p.error)
+  return {
+    outcome: 'applied',
+    plan,
+    instances,
+    ...(persist ? {persist} : {}),
+    ...(health ? {health} : {}),
+    ...(probe ? {probe} : {}),
+    ...(verifyError ? {verifyError} : {}),
+    notes,
+    ok,
+  }
 }
 
-function instanceReport(r: InstallResult, plan: FixPlan, health: HealthWait | undefined, timeoutSeconds: number): InstanceReport {
+function instanceReport(r: InstallResult, plan: FixPlan, health: HealthWait | undefined, timeoutSeconds: number, verifyError?: string): InstanceReport {
   const ip = plan.targets.find((t) => t.instanceId === r.instanceId)?.privateIp
   const state = health?.byInstance[r.instanceId]
-  const healthy = !health || state?.state === 'healthy'
+  const healthy = verifyError ? false : !health || state?.state === 'healthy'
   return {
     instanceId: r.instanceId,
     ...(ip ? {privateIp: ip} : {}),
     install: r.ok ? (r.changed.length > 0 ? 'changed' : 'unchanged') : 'failed',
     changed: r.changed,
-    ...(r.reason ? {reason: r.reason} : r.ok && !healthy ? {reason: `not healthy within ${timeoutSeconds}s${state?.description ? ` (${state.description})` : ''}`} : {}),
+    ...(r.reason ? {reason: r.reason} : r.ok && verifyError ? {reason: `installed, but its health could not be checked: ${verifyError}`} : r.ok && !healthy ? {reason: `not healthy within ${timeoutSeconds}s${state?.description ? ` (${state.description})` : ''}`} : {}),
     ...(r.ok ? {} : {output: r.output}),
     ...(state ? {health: state} : {}),
     ok: r.ok && healthy,

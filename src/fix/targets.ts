@@ -6,9 +6,10 @@
 import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import type {Listener, LoadBalancer, TargetGroup, TargetHealthDescription} from '@aws-sdk/client-elastic-load-balancing-v2'
 import {resolveLoadBalancer} from '../collect/resolve.js'
-import {autoScalingSdk, elbv2Sdk} from '../collect/sdk.js'
+import {autoScalingSdk, elbv2Sdk} from '../lib/aws.js'
 import type {AwsClients} from '../lib/aws.js'
-import {describeAwsFailure, UserError} from '../lib/errors.js'
+import {UserError} from '../lib/errors.js'
+import {CallRunner} from '../collect/runner.js'
 
 export interface FixTargetGroup {
   arn: string
@@ -30,32 +31,41 @@ export interface ResolvedTargets {
   autoScalingGroups: AutoScalingGroup[]
 }
 
-/** Reads an AWS call, turning a failure into a user error that names the IAM action. */
-export async function call<T>(api: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn()
-  } catch (error) {
-    throw describeAwsFailure(api, error) ?? error
-  }
-}
-
-export async function resolveTargets(input: {alb?: string; targetGroupArn?: string}, clients: AwsClients): Promise<ResolvedTargets> {
+/**
+ * Every read here goes through the runner's `must`: fix-nginx changes nothing on a partial view, so a failed read
+ * stops the command with the user error that names the IAM action.
+ */
+export async function resolveTargets(input: {alb?: string; targetGroupArn?: string}, clients: AwsClients, calls: CallRunner = new CallRunner()): Promise<ResolvedTargets> {
   const sdk = elbv2Sdk()
-  const lb = input.alb ? await resolveLoadBalancer(input.alb, clients) : undefined
+  const lb = input.alb ? await resolveLoadBalancer(input.alb, clients, calls) : undefined
   const request = input.targetGroupArn ? {TargetGroupArns: [input.targetGroupArn]} : {LoadBalancerArn: lb!.LoadBalancerArn}
-  const groups = await call('elasticloadbalancing:DescribeTargetGroups', () => clients.elbv2.send(new sdk.DescribeTargetGroupsCommand(request)))
-  const tg = pickTargetGroup(groups.TargetGroups ?? [], lb, input.targetGroupArn)
-  const owner = lb ?? (await loadBalancerOf(tg, clients))
-  const health = await call('elasticloadbalancing:DescribeTargetHealth', () => clients.elbv2.send(new sdk.DescribeTargetHealthCommand({TargetGroupArn: tg.TargetGroupArn})))
+  const groups = await calls.paginate(
+    'elasticloadbalancing:DescribeTargetGroups',
+    input.targetGroupArn ?? lb!.LoadBalancerArn,
+    (Marker) => clients.elbv2.send(new sdk.DescribeTargetGroupsCommand({...request, ...(Marker ? {Marker} : {})})),
+    (p) => p.TargetGroups,
+    (p) => p.NextMarker,
+    {onFailure: 'throw'},
+  )
+  const tg = pickTargetGroup(groups, lb, input.targetGroupArn)
+  const owner = lb ?? (await loadBalancerOf(tg, clients, calls))
+  const health = await calls.must('elasticloadbalancing:DescribeTargetHealth', tg.TargetGroupArn, () => clients.elbv2.send(new sdk.DescribeTargetHealthCommand({TargetGroupArn: tg.TargetGroupArn})))
   const listeners = owner
-    ? ((await call('elasticloadbalancing:DescribeListeners', () => clients.elbv2.send(new sdk.DescribeListenersCommand({LoadBalancerArn: owner.LoadBalancerArn})))).Listeners ?? [])
+    ? await calls.paginate(
+        'elasticloadbalancing:DescribeListeners',
+        owner.LoadBalancerArn,
+        (Marker) => clients.elbv2.send(new sdk.DescribeListenersCommand({LoadBalancerArn: owner.LoadBalancerArn, ...(Marker ? {Marker} : {})})),
+        (p) => p.Listeners,
+        (p) => p.NextMarker,
+        {onFailure: 'throw'},
+      )
     : []
   return {
     ...(owner ? {loadBalancer: {arn: owner.LoadBalancerArn!, name: owner.LoadBalancerName!, dnsName: owner.DNSName!}} : {}),
     ...(owner ? {probeBase: probeBase(owner.DNSName!, listeners)} : {}),
     targetGroup: summarize(tg),
     registered: health.TargetHealthDescriptions ?? [],
-    autoScalingGroups: await groupsAttachedTo(tg.TargetGroupArn!, clients),
+    autoScalingGroups: await groupsAttachedTo(tg.TargetGroupArn!, clients, calls),
   }
 }
 
@@ -103,11 +113,11 @@ function summarize(tg: TargetGroup): FixTargetGroup {
   }
 }
 
-async function loadBalancerOf(tg: TargetGroup, clients: AwsClients): Promise<LoadBalancer | undefined> {
+async function loadBalancerOf(tg: TargetGroup, clients: AwsClients, calls: CallRunner): Promise<LoadBalancer | undefined> {
   const arn = tg.LoadBalancerArns?.[0]
   if (!arn) return undefined
   const sdk = elbv2Sdk()
-  const out = await call('elasticloadbalancing:DescribeLoadBalancers', () => clients.elbv2.send(new sdk.DescribeLoadBalancersCommand({LoadBalancerArns: [arn]})))
+  const out = await calls.must('elasticloadbalancing:DescribeLoadBalancers', arn, () => clients.elbv2.send(new sdk.DescribeLoadBalancersCommand({LoadBalancerArns: [arn]})))
   return out.LoadBalancers?.[0]
 }
 
@@ -121,17 +131,15 @@ export function probeBase(dnsName: string, listeners: Listener[]): string | unde
 }
 
 /** DescribeAutoScalingGroups has no filter by target group: read them all and keep the attached ones. */
-export async function groupsAttachedTo(targetGroupArn: string, clients: AwsClients): Promise<AutoScalingGroup[]> {
+export async function groupsAttachedTo(targetGroupArn: string, clients: AwsClients, calls: CallRunner = new CallRunner()): Promise<AutoScalingGroup[]> {
   const sdk = autoScalingSdk()
-  const out: AutoScalingGroup[] = []
-  let token: string | undefined
-  for (let page = 0; page < 100; page++) {
-    const res = await call('autoscaling:DescribeAutoScalingGroups', () =>
-      clients.autoscaling.send(new sdk.DescribeAutoScalingGroupsCommand({MaxRecords: 100, ...(token ? {NextToken: token} : {})})),
-    )
-    out.push(...(res.AutoScalingGroups ?? []).filter((g) => (g.TargetGroupARNs ?? []).includes(targetGroupArn)))
-    if (!res.NextToken || res.NextToken === token) break
-    token = res.NextToken
-  }
-  return out
+  const all = await calls.paginate(
+    'autoscaling:DescribeAutoScalingGroups',
+    undefined,
+    (NextToken) => clients.autoscaling.send(new sdk.DescribeAutoScalingGroupsCommand({MaxRecords: 100, ...(NextToken ? {NextToken} : {})})),
+    (p) => p.AutoScalingGroups,
+    (p) => p.NextToken,
+    {onFailure: 'throw'},
+  )
+  return all.filter((g) => (g.TargetGroupARNs ?? []).includes(targetGroupArn))
 }

@@ -3,10 +3,10 @@
  * the health-check path and expect a 200. Time and HTTP are injected, so tests neither wait nor touch a network.
  */
 import type {TargetHealthDescription} from '@aws-sdk/client-elastic-load-balancing-v2'
-import {elbv2Sdk} from '../collect/sdk.js'
+import {elbv2Sdk} from '../lib/aws.js'
 import type {AwsClients} from '../lib/aws.js'
 import type {Clock} from '../ssm/types.js'
-import {call} from './targets.js'
+import {CallRunner} from '../collect/runner.js'
 
 export interface TargetState {
   state: string
@@ -40,6 +40,8 @@ export interface WaitOptions {
   intervalMs?: number
   clock: Clock
   onProgress?: (line: string) => void
+  /** The command's runner (a new one by default). */
+  calls?: CallRunner
 }
 
 const stateOf = (d: TargetHealthDescription): TargetState => ({
@@ -50,12 +52,13 @@ const stateOf = (d: TargetHealthDescription): TargetState => ({
 
 export async function waitForHealthy(clients: AwsClients, options: WaitOptions): Promise<HealthWait> {
   const sdk = elbv2Sdk()
+  const calls = options.calls ?? new CallRunner()
   const start = options.clock.now()
   const interval = options.intervalMs ?? 10_000
   let lastLine = ''
   let lastAt = 0
   for (;;) {
-    const res = await call('elasticloadbalancing:DescribeTargetHealth', () =>
+    const res = await calls.must('elasticloadbalancing:DescribeTargetHealth', options.targetGroupArn, () =>
       clients.elbv2.send(new sdk.DescribeTargetHealthCommand({TargetGroupArn: options.targetGroupArn})),
     )
     const byInstance: Record<string, TargetState> = {}

@@ -23,6 +23,41 @@ export interface AwsOptions {
   endpointUrl?: string
   /** Total attempts per call, retries included (adaptive retry mode). */
   maxAttempts?: number
+  /** HTTP timeouts of every request; defaults in HTTP_TIMEOUTS, or the ASG_DOCTOR_*_TIMEOUT_MS variables. */
+  timeouts?: Partial<HttpTimeouts>
+}
+
+/**
+ * Bounds on one HTTP request (one attempt; the SDK retries a timed-out attempt like any transient failure):
+ * - connectionTimeoutMs: to open the TCP (and TLS) connection;
+ * - socketTimeoutMs: the longest silence of a connected socket (a black-holed endpoint that accepts and never
+ *   answers ends here);
+ * - requestTimeoutMs: the whole request, however slowly its answer trickles in.
+ */
+export interface HttpTimeouts {
+  connectionTimeoutMs: number
+  socketTimeoutMs: number
+  requestTimeoutMs: number
+}
+
+/** AWS answers these reads in well under a second; the bounds leave room for a slow link and a big page. */
+export const HTTP_TIMEOUTS: HttpTimeouts = {connectionTimeoutMs: 3_000, socketTimeoutMs: 10_000, requestTimeoutMs: 30_000}
+
+const TIMEOUT_ENV: Record<keyof HttpTimeouts, string> = {
+  connectionTimeoutMs: 'ASG_DOCTOR_CONNECT_TIMEOUT_MS',
+  socketTimeoutMs: 'ASG_DOCTOR_SOCKET_TIMEOUT_MS',
+  requestTimeoutMs: 'ASG_DOCTOR_REQUEST_TIMEOUT_MS',
+}
+
+/** The timeouts in force: the options', else a positive integer from the environment, else the defaults. */
+export function httpTimeouts(options: AwsOptions = {}, env: NodeJS.ProcessEnv = process.env): HttpTimeouts {
+  const out = {...HTTP_TIMEOUTS}
+  for (const key of Object.keys(TIMEOUT_ENV) as (keyof HttpTimeouts)[]) {
+    const fromEnv = Number(env[TIMEOUT_ENV[key]])
+    const value = options.timeouts?.[key] ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined)
+    if (value !== undefined) out[key] = value
+  }
+  return out
 }
 
 /** The subset of client configuration every client gets. */
@@ -32,15 +67,20 @@ export interface ClientConfig {
   endpoint?: string
   maxAttempts: number
   retryMode: 'adaptive'
+  /** Options of the SDK's Node HTTP handler (it builds the handler from them). */
+  requestHandler: {connectionTimeout: number; socketTimeout: number; requestTimeout: number; throwOnRequestTimeout: true}
 }
 
-export function clientConfig(options: AwsOptions): ClientConfig {
+export function clientConfig(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const t = httpTimeouts(options, env)
   return {
     ...(options.region ? {region: options.region} : {}),
     ...(options.profile ? {profile: options.profile} : {}),
     ...(options.endpointUrl ? {endpoint: options.endpointUrl} : {}),
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'adaptive',
+    // Without these a request to an endpoint that never answers waits forever (the SDK sets no bound of its own).
+    requestHandler: {connectionTimeout: t.connectionTimeoutMs, socketTimeout: t.socketTimeoutMs, requestTimeout: t.requestTimeoutMs, throwOnRequestTimeout: true},
   }
 }
 
@@ -57,6 +97,42 @@ export function endpointOverride(options: AwsOptions, env: NodeJS.ProcessEnv = p
   return service ? env[service] : undefined
 }
 
+/** The SDK packages asg-doctor uses, by the short key of its client in AwsClients. */
+export interface SdkModules {
+  elbv2: typeof Elbv2Sdk
+  ec2: typeof Ec2Sdk
+  autoscaling: typeof AutoScalingSdk
+  ssm: typeof SsmSdk
+  iam: typeof IamSdk
+  sts: typeof StsSdk
+}
+
+export type ServiceKey = keyof SdkModules
+
+const PACKAGES: {[K in ServiceKey]: string} = {
+  elbv2: '@aws-sdk/client-elastic-load-balancing-v2',
+  ec2: '@aws-sdk/client-ec2',
+  autoscaling: '@aws-sdk/client-auto-scaling',
+  ssm: '@aws-sdk/client-ssm',
+  iam: '@aws-sdk/client-iam',
+  sts: '@aws-sdk/client-sts',
+}
+
+/**
+ * The one place that loads an SDK package: on first use, with require() (Node caches the module, so later calls
+ * cost a map lookup). Command classes and clients both come from here; nothing else in src/ loads the SDK.
+ */
+export function loadSdk<K extends ServiceKey>(key: K): SdkModules[K] {
+  return require(PACKAGES[key]) as SdkModules[K]
+}
+
+export const elbv2Sdk = (): SdkModules['elbv2'] => loadSdk('elbv2')
+export const ec2Sdk = (): SdkModules['ec2'] => loadSdk('ec2')
+export const autoScalingSdk = (): SdkModules['autoscaling'] => loadSdk('autoscaling')
+export const ssmSdk = (): SdkModules['ssm'] => loadSdk('ssm')
+export const iamSdk = (): SdkModules['iam'] => loadSdk('iam')
+export const stsSdk = (): SdkModules['sts'] => loadSdk('sts')
+
 /**
  * Builds each client on first use. Tests pass their own instances (mocked with aws-sdk-client-mock) through
  * `AwsClients.from`.
@@ -66,57 +142,39 @@ export class AwsClients {
 
   constructor(readonly options: AwsOptions) {}
 
-  static from(clients: Partial<Record<'elbv2' | 'ec2' | 'autoscaling' | 'ssm' | 'iam' | 'sts', unknown>>, options: AwsOptions = {}): AwsClients {
+  static from(clients: Partial<Record<ServiceKey, unknown>>, options: AwsOptions = {}): AwsClients {
     const c = new AwsClients(options)
     for (const [k, v] of Object.entries(clients)) c.cache.set(k, v)
     return c
   }
 
-  private get<T>(key: string, make: () => T): T {
-    if (!this.cache.has(key)) this.cache.set(key, make())
+  private get<T>(key: ServiceKey, make: (config: ClientConfig) => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, make(clientConfig(this.options)))
     return this.cache.get(key) as T
   }
 
   get elbv2(): Elbv2Sdk.ElasticLoadBalancingV2Client {
-    return this.get('elbv2', () => {
-      const m = require('@aws-sdk/client-elastic-load-balancing-v2') as typeof Elbv2Sdk
-      return new m.ElasticLoadBalancingV2Client(clientConfig(this.options))
-    })
+    return this.get('elbv2', (config) => new (elbv2Sdk().ElasticLoadBalancingV2Client)(config))
   }
 
   get ec2(): Ec2Sdk.EC2Client {
-    return this.get('ec2', () => {
-      const m = require('@aws-sdk/client-ec2') as typeof Ec2Sdk
-      return new m.EC2Client(clientConfig(this.options))
-    })
+    return this.get('ec2', (config) => new (ec2Sdk().EC2Client)(config))
   }
 
   get autoscaling(): AutoScalingSdk.AutoScalingClient {
-    return this.get('autoscaling', () => {
-      const m = require('@aws-sdk/client-auto-scaling') as typeof AutoScalingSdk
-      return new m.AutoScalingClient(clientConfig(this.options))
-    })
+    return this.get('autoscaling', (config) => new (autoScalingSdk().AutoScalingClient)(config))
   }
 
   get ssm(): SsmSdk.SSMClient {
-    return this.get('ssm', () => {
-      const m = require('@aws-sdk/client-ssm') as typeof SsmSdk
-      return new m.SSMClient(clientConfig(this.options))
-    })
+    return this.get('ssm', (config) => new (ssmSdk().SSMClient)(config))
   }
 
   get iam(): IamSdk.IAMClient {
-    return this.get('iam', () => {
-      const m = require('@aws-sdk/client-iam') as typeof IamSdk
-      return new m.IAMClient(clientConfig(this.options))
-    })
+    return this.get('iam', (config) => new (iamSdk().IAMClient)(config))
   }
 
   get sts(): StsSdk.STSClient {
-    return this.get('sts', () => {
-      const m = require('@aws-sdk/client-sts') as typeof StsSdk
-      return new m.STSClient(clientConfig(this.options))
-    })
+    return this.get('sts', (config) => new (stsSdk().STSClient)(config))
   }
 
   /**

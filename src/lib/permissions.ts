@@ -73,8 +73,8 @@ export const DIAGNOSE_READ: PermissionSet[] = [
 export const DIAGNOSE_SSM: PermissionSet[] = [
   {
     sid: 'RunReadOnlyDiagnostics',
-    why: 'Runs the read-only diagnostic script (AWS-RunShellScript) on the instances and reads its output. Scope ssm:SendCommand to your instances with a Resource or a tag condition if you wish.',
-    actions: ['ssm:SendCommand', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
+    why: 'Runs the read-only diagnostic script (AWS-RunShellScript) on the instances, reads its output, and cancels it where it has not answered in time. Scope ssm:SendCommand to your instances with a Resource or a tag condition if you wish.',
+    actions: ['ssm:SendCommand', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation', 'ssm:CancelCommand'],
   },
 ]
 
@@ -82,8 +82,8 @@ export const DIAGNOSE_SSM: PermissionSet[] = [
 export const FIX_NGINX: PermissionSet[] = [
   {
     sid: 'InstallNginxThroughSsm',
-    why: 'Runs the install script on the instances and follows it.',
-    actions: ['ssm:SendCommand', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation', 'ssm:DescribeInstanceInformation'],
+    why: 'Runs the install script on the instances and follows it; cancels it where it has not finished in time, so that no install goes on after it was reported failed.',
+    actions: ['ssm:SendCommand', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation', 'ssm:CancelCommand', 'ssm:DescribeInstanceInformation'],
   },
   {
     sid: 'PersistInLaunchTemplate',

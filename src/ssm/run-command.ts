@@ -2,20 +2,18 @@
  * Runs a shell script on many instances through SSM: AWS-RunShellScript, 50 instances per SendCommand (the API's
  * limit), every batch sent at once, then one ListCommandInvocations (Details=true) per outstanding command per
  * poll, not one GetCommandInvocation per instance. The wait is bounded: what has not finished by `timeoutMs` is
- * `NoAnswer`. Time comes from an injected Clock, so tests never wait.
+ * `NoAnswer` and cancelled (CancelCommand). Polls start 150 ms apart and grow to at most 500 ms. Time comes from
+ * an injected Clock, so tests never wait.
  *
  * ListCommandInvocations returns at most the first 2,500 characters of a plugin's output; an output cut there is
  * fetched again for that one instance with GetCommandInvocation, which returns up to 24,000.
  */
-import {createRequire} from 'node:module'
-import type * as Ssm from '@aws-sdk/client-ssm'
-import type {CommandInvocation, SSMClient} from '@aws-sdk/client-ssm'
+import type {CommandInvocation, ListCommandInvocationsCommandOutput, SSMClient} from '@aws-sdk/client-ssm'
+import {CallRunner} from '../collect/runner.js'
+import {ssmSdk} from '../lib/aws.js'
 import {awsErrorCode, isAccessDenied} from '../lib/errors.js'
 import {systemClock} from './types.js'
 import type {Clock, CommandRunner, InvocationResult, InvocationStatus, RunShellScriptRequest} from './types.js'
-
-const require = createRequire(import.meta.url)
-const ssmSdk = (): typeof Ssm => require('@aws-sdk/client-ssm') as typeof Ssm
 
 export const MAX_INSTANCES_PER_SEND = 50
 /** ListCommandInvocations' cut-off for a plugin's Output. */
@@ -27,11 +25,22 @@ const PLUGIN = 'aws:runShellScript'
 
 export interface CommandRunnerOptions {
   ssm: SSMClient
+  /** The runner every SSM call goes through (counted, logged); the command's own, or a new one. */
+  calls?: CallRunner
   clock?: Clock
   /** First poll interval; each later one is 1.5 times longer, up to `maxPollIntervalMs`. */
   pollIntervalMs?: number
   maxPollIntervalMs?: number
 }
+
+/**
+ * Polling: the first look soon after sending, then a little later each time, never more than half a second apart,
+ * so that an answer is seen within 0.5 s of its arrival (one ListCommandInvocations per command per poll).
+ */
+export const FIRST_POLL_MS = 150
+export const MAX_POLL_MS = 500
+/** A bound on the polls of one run whatever the clock does (a stuck clock must not poll forever). */
+export const MAX_POLLS = 10_000
 
 /** SSM's final statuses (Status, or the finer StatusDetails) and what they become here. */
 const FINAL: Record<string, InvocationStatus> = {
@@ -60,8 +69,10 @@ const STATUS_DETAIL: Record<string, string> = {
 
 export function createCommandRunner(options: CommandRunnerOptions): CommandRunner {
   const clock = options.clock ?? systemClock
-  const firstInterval = options.pollIntervalMs ?? 1000
-  const maxInterval = options.maxPollIntervalMs ?? 5000
+  const calls = options.calls ?? new CallRunner()
+  const ssm: Ssm = {client: options.ssm, calls}
+  const firstInterval = options.pollIntervalMs ?? FIRST_POLL_MS
+  const maxInterval = Math.max(firstInterval, options.maxPollIntervalMs ?? MAX_POLL_MS)
 
   return {
     async runShellScript(request: RunShellScriptRequest): Promise<InvocationResult[]> {
@@ -74,7 +85,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
       // commandId -> instances still waiting for an answer
       const pending = new Map<string, Set<string>>()
       const lastSeen = new Map<string, string>()
-      const sends = chunk(ids, MAX_INSTANCES_PER_SEND).map((batch) => send(options.ssm, request, batch, deadline, clock))
+      const sends = chunk(ids, MAX_INSTANCES_PER_SEND).map((batch) => send(ssm, request, batch, deadline, clock))
       for (const outcome of await Promise.all(sends)) {
         for (const [id, commandId] of outcome.sent) {
           if (!pending.has(commandId)) pending.set(commandId, new Set())
@@ -85,16 +96,19 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
       report()
 
       let interval = firstInterval
-      while ([...pending.values()].some((s) => s.size > 0) && clock.now() < deadline) {
+      for (let polls = 0; polls < MAX_POLLS && [...pending.values()].some((s) => s.size > 0) && clock.now() < deadline; polls++) {
         await clock.sleep(Math.max(0, Math.min(interval, deadline - clock.now())))
         interval = Math.min(maxInterval, Math.round(interval * 1.5))
         await Promise.all(
           [...pending].filter(([, waiting]) => waiting.size > 0).map(async ([commandId, waiting]) => {
-            const polled = await poll(options.ssm, commandId, waiting)
+            const polled = await poll(ssm, commandId, waiting)
             if ('error' in polled) {
-              // Denied: no later poll can succeed, so stop waiting on this command now.
-              if (polled.denied) for (const id of waiting) done.set(id, noAnswer(id, commandId, polled.error))
-              if (polled.denied) waiting.clear()
+              // Denied: no later poll can succeed, so stop waiting on this command now, and take it back.
+              if (polled.denied) {
+                const cancelled = await cancel(ssm, commandId, [...waiting])
+                for (const id of waiting) done.set(id, noAnswer(id, commandId, `${polled.error}; ${cancelled}`))
+                waiting.clear()
+              }
               else for (const id of waiting) lastSeen.set(id, `last poll failed: ${polled.error}`)
               return
             }
@@ -107,22 +121,31 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
                 continue
               }
               waiting.delete(id)
-              done.set(id, await complete(options.ssm, commandId, inv, status))
+              done.set(id, await complete(ssm, commandId, inv, status))
             }
           }),
         )
         report()
       }
 
-      for (const [commandId, waiting] of pending) {
-        for (const id of waiting) {
+      // What has not answered by the deadline is reported NoAnswer, so it must not go on running unseen: the
+      // tool cancels what it sent (fix-nginx's install must not carry on after it was reported failed).
+      await Promise.all(
+        [...pending].filter(([, waiting]) => waiting.size > 0).map(async ([commandId, waiting]) => {
+          const cancelled = await cancel(ssm, commandId, [...waiting])
           const seconds = Math.round(request.timeoutMs / 1000)
-          done.set(id, noAnswer(id, commandId, `no answer within ${seconds} s (${lastSeen.get(id) ?? 'never listed by SSM'})`))
-        }
-      }
+          for (const id of waiting) done.set(id, noAnswer(id, commandId, `no answer within ${seconds} s (${lastSeen.get(id) ?? 'never listed by SSM'}); ${cancelled}`))
+        }),
+      )
       return request.instanceIds.map((id) => done.get(id)!)
     },
   }
+}
+
+/** The SSM client and the runner its calls go through. */
+interface Ssm {
+  client: SSMClient
+  calls: CallRunner
 }
 
 interface SendOutcome {
@@ -131,11 +154,12 @@ interface SendOutcome {
 }
 
 /** Sends one batch. When one unmanaged instance makes SSM reject the whole batch, the others are sent one by one. */
-async function send(ssm: SSMClient, request: RunShellScriptRequest, batch: string[], deadline: number, clock: Clock): Promise<SendOutcome> {
+async function send(ssm: Ssm, request: RunShellScriptRequest, batch: string[], deadline: number, clock: Clock): Promise<SendOutcome> {
   const {SendCommandCommand} = ssmSdk()
   const remainingSeconds = Math.max(30, Math.ceil((deadline - clock.now()) / 1000))
   try {
-    const out = await ssm.send(
+    const out = await ssm.calls.attempt('ssm:SendCommand', batch.length === 1 ? batch[0] : `${batch[0]} (+${batch.length - 1})`, () =>
+      ssm.client.send(
       new SendCommandCommand({
         DocumentName: 'AWS-RunShellScript',
         InstanceIds: batch,
@@ -147,6 +171,7 @@ async function send(ssm: SSMClient, request: RunShellScriptRequest, batch: strin
           executionTimeout: [String(request.executionTimeoutSeconds ?? Math.min(remainingSeconds, 3600))],
         },
       }),
+      ),
     )
     const commandId = out.Command?.CommandId
     if (!commandId) return {sent: [], failed: batch.map((id) => sendFailed(id, 'SendCommand returned no command id'))}
@@ -171,18 +196,39 @@ export function describeSendError(error: unknown): string {
   return `${code}: ${message}`
 }
 
+/**
+ * CancelCommand for the instances of a command that have not finished; says what became of it, for the result's
+ * detail. SSM cancels on a best-effort basis: an invocation already finishing may still finish.
+ */
+async function cancel(ssm: Ssm, commandId: string, instanceIds: string[]): Promise<string> {
+  const {CancelCommandCommand} = ssmSdk()
+  try {
+    await ssm.calls.attempt('ssm:CancelCommand', commandId, () => ssm.client.send(new CancelCommandCommand({CommandId: commandId, InstanceIds: instanceIds})))
+    return 'the command was cancelled'
+  } catch (error) {
+    const code = awsErrorCode(error)
+    return isAccessDenied(error)
+      ? `it could not be cancelled: ssm:CancelCommand was denied (${code}), it may still run`
+      : `it could not be cancelled (${code}: ${(error as Error)?.message ?? String(error)}), it may still run`
+  }
+}
+
 type PollResult = {invocations: CommandInvocation[]} | {error: string; denied: boolean}
 
-async function poll(ssm: SSMClient, commandId: string, waiting: Set<string>): Promise<PollResult> {
+async function poll(ssm: Ssm, commandId: string, waiting: Set<string>): Promise<PollResult> {
   const {ListCommandInvocationsCommand} = ssmSdk()
-  const invocations: CommandInvocation[] = []
-  let token: string | undefined
+  let invocations: CommandInvocation[]
   try {
-    do {
-      const page = await ssm.send(new ListCommandInvocationsCommand({CommandId: commandId, Details: true, NextToken: token}))
-      invocations.push(...(page.CommandInvocations ?? []))
-      token = page.NextToken
-    } while (token)
+    invocations = await ssm.calls.paginate(
+      'ssm:ListCommandInvocations',
+      commandId,
+      (NextToken): Promise<ListCommandInvocationsCommandOutput> =>
+        ssm.client.send(new ListCommandInvocationsCommand({CommandId: commandId, Details: true, ...(NextToken ? {NextToken} : {})})),
+      (page) => page.CommandInvocations,
+      (page) => page.NextToken,
+      // One page holds 50 invocations and a command goes to at most 50 instances: more pages are a runaway.
+      {onFailure: 'rethrow', maxPages: 10},
+    )
   } catch (error) {
     const denied = isAccessDenied(error)
     const code = awsErrorCode(error)
@@ -200,7 +246,7 @@ function finalStatus(inv: CommandInvocation): InvocationStatus | undefined {
 }
 
 /** Builds the result of a finished invocation, fetching the whole output when the list cut it. */
-async function complete(ssm: SSMClient, commandId: string, inv: CommandInvocation, status: InvocationStatus): Promise<InvocationResult> {
+async function complete(ssm: Ssm, commandId: string, inv: CommandInvocation, status: InvocationStatus): Promise<InvocationResult> {
   const id = inv.InstanceId ?? ''
   const plugin = inv.CommandPlugins?.find((p) => p.Name === PLUGIN) ?? inv.CommandPlugins?.[0]
   const output = plugin?.Output ?? ''
@@ -218,7 +264,9 @@ async function complete(ssm: SSMClient, commandId: string, inv: CommandInvocatio
   if (!output.includes(TRUNCATION_MARK) && output.length < LIST_OUTPUT_LIMIT) return base
   try {
     const {GetCommandInvocationCommand} = ssmSdk()
-    const full = await ssm.send(new GetCommandInvocationCommand({CommandId: commandId, InstanceId: id, PluginName: plugin?.Name ?? PLUGIN}))
+    const full = await ssm.calls.attempt('ssm:GetCommandInvocation', `${commandId} ${id}`, () =>
+      ssm.client.send(new GetCommandInvocationCommand({CommandId: commandId, InstanceId: id, PluginName: plugin?.Name ?? PLUGIN})),
+    )
     return {
       ...base,
       stdout: full.StandardOutputContent ?? stdout,

@@ -239,3 +239,30 @@ describe('collectSnapshot failures', () => {
     expect(snapshot.errors).toEqual([{api: 'elasticloadbalancing:DescribeRules', resource: `${base.ListenerArn}-443`, code: 'InternalFailure', message: 'boom', accessDenied: false}])
   })
 })
+
+describe('the mocked world answers what it is asked, as AWS does', () => {
+  it('fails a call with a filter EC2 does not know, and honours the values of the ones it does', async () => {
+    const {CallRunner} = await import('../../src/collect/runner.js')
+    const {describeInstances, describeSubnets, describeVpcNetwork} = await import('../../src/collect/ec2.js')
+    const m = mockWorld()
+    const r = new CallRunner()
+    // A collector that wrote `instance-ids` for `instance-id` gets a failed call, so its check cannot pass unseen.
+    const out = await r.call('ec2:DescribeInstances', undefined, () => m.clients.ec2.send(new DescribeInstancesCommand({Filters: [{Name: 'instance-ids', Values: [INSTANCE_IDS[0]]}]})))
+    expect(out).toBeUndefined()
+    expect(r.errors).toEqual([{api: 'ec2:DescribeInstances', code: 'InvalidParameterValue', message: "The filter 'instance-ids' is invalid", accessDenied: false}])
+    // The collectors' filters select exactly what they name.
+    expect((await describeInstances(r, m.clients, [INSTANCE_IDS[1]])).map((i) => i.InstanceId)).toEqual([INSTANCE_IDS[1]])
+    expect(await describeSubnets(r, m.clients, {vpcIds: ['vpc-0000000000000000f']})).toEqual([])
+    const network = await describeVpcNetwork(r, m.clients, ['vpc-0000000000000000f'])
+    expect([network.Vpcs, network.RouteTables, network.NetworkAcls, network.VpcEndpoints, network.NatGateways, network.InternetGateways]).toEqual([[], [], [], [], [], []])
+    expect((await describeVpcNetwork(r, m.clients, [VPC_ID])).InternetGateways).toHaveLength(1)
+    expect(r.errors).toHaveLength(1)
+  })
+
+  it('answers a load balancer name it does not hold with LoadBalancerNotFound', async () => {
+    const {DescribeLoadBalancersCommand} = await import('@aws-sdk/client-elastic-load-balancing-v2')
+    const m = mockWorld()
+    await expect(m.clients.elbv2.send(new DescribeLoadBalancersCommand({Names: ['web-abl']}))).rejects.toMatchObject({name: 'LoadBalancerNotFoundException'})
+    expect((await m.clients.elbv2.send(new DescribeLoadBalancersCommand({Names: [ALB_NAME]}))).LoadBalancers?.map((l) => l.LoadBalancerName)).toEqual([ALB_NAME])
+  })
+})

@@ -83,6 +83,61 @@ describe('CallRunner.paginate', () => {
   })
 })
 
+describe('CallRunner: one runner, three ways to fail', () => {
+  const denied = () => Object.assign(new Error('no'), {name: 'AccessDenied', $metadata: {httpStatusCode: 403}})
+
+  it('call records a failure named by its IAM action and answers undefined', async () => {
+    const lines: string[] = []
+    const r = new CallRunner(8, (l) => lines.push(l))
+    expect(await r.call('ec2:DescribeNetworkAcls', 'vpc-1', () => Promise.reject(denied()))).toBeUndefined()
+    expect(r.errors).toEqual([{api: 'ec2:DescribeNetworkAcls', resource: 'vpc-1', code: 'AccessDenied', message: 'no', accessDenied: true}])
+    expect(lines).toEqual([expect.stringMatching(/^ec2:DescribeNetworkAcls vpc-1 \d+ ms failed: AccessDenied$/)])
+  })
+
+  it('must throws the user error that names the missing permission, and records nothing', async () => {
+    const r = new CallRunner()
+    await expect(r.must('ec2:CreateLaunchTemplateVersion', 'lt-1', () => Promise.reject(denied()))).rejects.toThrow(
+      'ec2:CreateLaunchTemplateVersion was denied (AccessDenied): the credentials lack the IAM permission ec2:CreateLaunchTemplateVersion.',
+    )
+    expect(r.errors).toEqual([])
+    expect(r.stats(0)).toEqual({calls: 1, perApi: {'ec2:CreateLaunchTemplateVersion': 1}, failed: 1, wallMs: 0})
+  })
+
+  it('attempt throws the SDK error itself, counted', async () => {
+    const r = new CallRunner()
+    const e = Object.assign(new Error('bad id'), {name: 'InvalidInstanceId'})
+    await expect(r.attempt('ssm:SendCommand', undefined, () => Promise.reject(e))).rejects.toBe(e)
+    expect(r.stats(0).failed).toBe(1)
+    expect(r.errors).toEqual([])
+  })
+
+  it('aborts on rejected credentials whatever the mode', async () => {
+    const r = new CallRunner()
+    const bad = Object.assign(new Error('bad'), {name: 'InvalidClientTokenId', $metadata: {httpStatusCode: 403}})
+    await expect(r.call('sts:GetCallerIdentity', undefined, () => Promise.reject(bad))).rejects.toThrow('AWS rejected the credentials when calling sts:GetCallerIdentity')
+  })
+
+  it('stops at the page cap, each page counted, and says so in the log', async () => {
+    const lines: string[] = []
+    const r = new CallRunner(8, (l) => lines.push(l))
+    let n = 0
+    const items = await r.paginate('x:List', 'res', async () => ({items: [++n], next: `t${n}`}), (p) => p.items, (p) => p.next, {maxPages: 3})
+    expect(items).toEqual([1, 2, 3])
+    expect(r.stats(0).perApi).toEqual({'x:List': 3})
+    expect(lines.at(-1)).toBe('x:List res: stopped after 3 page(s): page cap reached')
+  })
+
+  it('paginate with onFailure throw keeps the fix\'s semantics: a failed page stops the command', async () => {
+    const r = new CallRunner()
+    await expect(
+      r.paginate('autoscaling:DescribeAutoScalingGroups', undefined, (t) => (t ? Promise.reject(denied()) : Promise.resolve({items: [1], next: 'p2'})), (p) => p.items, (p) => p.next, {
+        onFailure: 'throw',
+      }),
+    ).rejects.toThrow('autoscaling:DescribeAutoScalingGroups was denied')
+    expect(r.stats(0).perApi).toEqual({'autoscaling:DescribeAutoScalingGroups': 2})
+  })
+})
+
 describe('util', () => {
   it('chunks and sorts record keys', () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]])

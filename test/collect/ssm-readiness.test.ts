@@ -76,6 +76,25 @@ beforeEach(() => {
 })
 
 describe('collectSsmReadiness: IAM', () => {
+  it('records an inline policy that is not JSON (moto answers CloudFormation-made ones as Python text) as could not check, and keeps the rest', async () => {
+    mockHealthyIam()
+    iam.on(GetRolePolicyCommand).resolves({RoleName: 'web-role', PolicyName: 'extra', PolicyDocument: "{'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow'}]}"})
+    ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: []})
+    const out = await collectSsmReadiness({clients: clients(), instances: [instance(1, PROFILE_A)]})
+    expect(out.errors).toEqual([
+      {
+        api: 'iam:GetRolePolicy',
+        resource: 'web-role/extra',
+        code: 'UnreadablePolicyDocument',
+        message: expect.stringMatching(/^iam:GetRolePolicy answered a policy document that is not a JSON policy/),
+        accessDenied: false,
+      },
+    ])
+    expect(out.iam.RolePolicies['web-role'].InlinePolicies).toEqual([])
+    expect(Object.keys(out.iam.ManagedPolicies).sort()).toEqual([CUSTOM, SSM_CORE_ARN].sort())
+  })
+
+
   it('reads each distinct profile, role and managed policy once, and decodes the documents', async () => {
     mockHealthyIam()
     ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: []})

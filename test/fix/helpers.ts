@@ -16,6 +16,7 @@ import type {TargetHealthDescription} from '@aws-sdk/client-elastic-load-balanci
 import {DescribeInstanceInformationCommand, SSMClient} from '@aws-sdk/client-ssm'
 import {mockClient} from 'aws-sdk-client-mock'
 import {AwsClients} from '../../src/lib/aws.js'
+import {applyFilters} from '../collect/mock-world.js'
 import type {Clock, CommandRunner, InvocationResult, RunShellScriptRequest} from '../../src/ssm/types.js'
 import {ALB_ARN, ALB_DNS, ALB_NAME, ASG_NAME, BROKEN_USER_DATA, INSTANCE_IDS, INSTANCE_IPS, LISTENER_ARN, LT_ID, LT_NAME, TG_ARN, TG_NAME} from '../fixtures/world.js'
 
@@ -59,38 +60,74 @@ export function asg(overrides: Partial<AutoScalingGroup> = {}): AutoScalingGroup
   }
 }
 
-/** The reference incident: every target unhealthy (Target.FailedHealthChecks), all instances Online in SSM. */
+/** An AWS error as the SDK throws it. */
+const awsError = (name: string, message: string, status = 400) => Object.assign(new Error(message), {name, $metadata: {httpStatusCode: status}})
+
+/**
+ * The reference incident: every target unhealthy (Target.FailedHealthChecks), all instances Online in SSM. Like
+ * AWS, the mocks answer what they are asked: names, ARNs, filters and versions are honoured, an unknown filter
+ * fails the call, so a wrong request fails here and not only against moto.
+ */
 export function world(m: Mocks, options: {ping?: Record<string, string>; states?: Record<string, string>; userData?: string} = {}): void {
-  m.elbv2.on(DescribeLoadBalancersCommand).resolves({
-    LoadBalancers: [{LoadBalancerArn: ALB_ARN, LoadBalancerName: ALB_NAME, DNSName: ALB_DNS, Type: 'application', Scheme: 'internet-facing'}],
+  const lbs = [{LoadBalancerArn: ALB_ARN, LoadBalancerName: ALB_NAME, DNSName: ALB_DNS, Type: 'application' as const, Scheme: 'internet-facing' as const}]
+  m.elbv2.on(DescribeLoadBalancersCommand).callsFake((input) => {
+    const wanted: string[] | undefined = input.Names ?? input.LoadBalancerArns
+    const found = wanted ? lbs.filter((l) => wanted.includes(input.Names ? l.LoadBalancerName : l.LoadBalancerArn)) : lbs
+    if (wanted && found.length < wanted.length) throw awsError('LoadBalancerNotFoundException', 'One or more load balancers not found')
+    return {LoadBalancers: found}
   })
-  m.elbv2.on(DescribeTargetGroupsCommand).resolves({
-    TargetGroups: [
-      {
-        TargetGroupArn: TG_ARN,
-        TargetGroupName: TG_NAME,
-        Protocol: 'HTTP',
-        Port: 80,
-        TargetType: 'instance',
-        HealthCheckProtocol: 'HTTP',
-        HealthCheckPort: 'traffic-port',
-        HealthCheckPath: '/health',
-        Matcher: {HttpCode: '200'},
-        LoadBalancerArns: [ALB_ARN],
-      },
-    ],
+  const tgs = [
+    {
+      TargetGroupArn: TG_ARN,
+      TargetGroupName: TG_NAME,
+      Protocol: 'HTTP' as const,
+      Port: 80,
+      TargetType: 'instance' as const,
+      HealthCheckProtocol: 'HTTP' as const,
+      HealthCheckPort: 'traffic-port',
+      HealthCheckPath: '/health',
+      Matcher: {HttpCode: '200'},
+      LoadBalancerArns: [ALB_ARN],
+    },
+  ]
+  m.elbv2.on(DescribeTargetGroupsCommand).callsFake((input) => {
+    if (input.TargetGroupArns) {
+      const found = tgs.filter((t) => input.TargetGroupArns.includes(t.TargetGroupArn))
+      if (found.length < input.TargetGroupArns.length) throw awsError('TargetGroupNotFoundException', 'One or more target groups not found')
+      return {TargetGroups: found}
+    }
+    if (input.LoadBalancerArn && !lbs.some((l) => l.LoadBalancerArn === input.LoadBalancerArn)) throw awsError('LoadBalancerNotFoundException', 'Load balancer not found')
+    return {TargetGroups: tgs.filter((t) => !input.LoadBalancerArn || t.LoadBalancerArns.includes(input.LoadBalancerArn))}
   })
-  m.elbv2.on(DescribeTargetHealthCommand).resolves({TargetHealthDescriptions: IDS.map((id) => health(id, 'unhealthy', 'Target.FailedHealthChecks'))})
-  m.elbv2.on(DescribeListenersCommand).resolves({Listeners: [{ListenerArn: LISTENER_ARN, Protocol: 'HTTP', Port: 80, DefaultActions: [{Type: 'forward', TargetGroupArn: TG_ARN}]}]})
-  m.autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({AutoScalingGroups: [asg(), asg({AutoScalingGroupName: 'other-asg', TargetGroupARNs: []})]})
-  m.ec2.on(DescribeInstancesCommand).resolves({
-    Reservations: [{Instances: IDS.map((id, i) => ({InstanceId: id, PrivateIpAddress: INSTANCE_IPS[i], State: {Name: (options.states?.[id] ?? 'running') as 'running'}}))}],
+  m.elbv2.on(DescribeTargetHealthCommand).callsFake((input) => {
+    if (input.TargetGroupArn !== TG_ARN) throw awsError('TargetGroupNotFoundException', `Target group ${input.TargetGroupArn} not found`)
+    return {TargetHealthDescriptions: IDS.map((id) => health(id, 'unhealthy', 'Target.FailedHealthChecks'))}
   })
-  m.ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({
-    LaunchTemplateVersions: [{LaunchTemplateId: LT_ID, LaunchTemplateName: LT_NAME, VersionNumber: 3, LaunchTemplateData: {UserData: Buffer.from(options.userData ?? BROKEN_USER_DATA).toString('base64')}}],
+  m.elbv2.on(DescribeListenersCommand).callsFake((input) => ({
+    Listeners:
+      input.LoadBalancerArn === ALB_ARN ? [{ListenerArn: LISTENER_ARN, LoadBalancerArn: ALB_ARN, Protocol: 'HTTP' as const, Port: 80, DefaultActions: [{Type: 'forward' as const, TargetGroupArn: TG_ARN}]}] : [],
+  }))
+  const groups = [asg(), asg({AutoScalingGroupName: 'other-asg', TargetGroupARNs: []})]
+  m.autoscaling.on(DescribeAutoScalingGroupsCommand).callsFake((input) => ({
+    AutoScalingGroups: groups.filter((g) => !input.AutoScalingGroupNames || input.AutoScalingGroupNames.includes(g.AutoScalingGroupName!)),
+  }))
+  const instances = IDS.map((id, i) => ({InstanceId: id, PrivateIpAddress: INSTANCE_IPS[i], State: {Name: (options.states?.[id] ?? 'running') as 'running'}}))
+  m.ec2.on(DescribeInstancesCommand).callsFake((input) => ({Reservations: [{Instances: applyFilters(instances, input.Filters, {'instance-id': (x) => [x.InstanceId]})}]}))
+  m.ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake((input) => {
+    const version = {LaunchTemplateId: LT_ID, LaunchTemplateName: LT_NAME, VersionNumber: 3, DefaultVersion: true, LaunchTemplateData: {UserData: Buffer.from(options.userData ?? BROKEN_USER_DATA).toString('base64')}}
+    const mine = input.LaunchTemplateId ? input.LaunchTemplateId === LT_ID : input.LaunchTemplateName === LT_NAME
+    if (!mine) throw awsError('InvalidLaunchTemplateId.NotFound', 'The specified launch template does not exist')
+    const versions: string[] = input.Versions ?? []
+    return {LaunchTemplateVersions: versions.length === 0 || versions.some((v) => ['3', '$Default', '$Latest'].includes(v)) ? [version] : []}
   })
-  m.ssm.on(DescribeInstanceInformationCommand).resolves({
-    InstanceInformationList: IDS.filter((id) => options.ping?.[id] !== 'none').map((id) => ({InstanceId: id, PingStatus: (options.ping?.[id] ?? 'Online') as 'Online', PlatformType: 'Linux'})),
+  const infos = IDS.filter((id) => options.ping?.[id] !== 'none').map((id) => ({InstanceId: id, PingStatus: (options.ping?.[id] ?? 'Online') as 'Online', PlatformType: 'Linux' as const}))
+  m.ssm.on(DescribeInstanceInformationCommand).callsFake((input) => {
+    let out = infos
+    for (const f of input.Filters ?? []) {
+      if (f.Key !== 'InstanceIds') throw awsError('InvalidFilterKey', `The filter key ${f.Key} is not valid`)
+      out = out.filter((i) => (f.Values ?? []).includes(i.InstanceId))
+    }
+    return {InstanceInformationList: out}
   })
 }
 

@@ -8,6 +8,7 @@ import {DescribeInstanceInformationCommand} from '@aws-sdk/client-ssm'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {Chalk} from 'chalk'
 import {UserError} from '../../src/lib/errors.js'
+import {CallRunner} from '../../src/collect/runner.js'
 import {renderPlan, renderReport} from '../../src/fix/render.js'
 import {runFix} from '../../src/fix/run.js'
 import type {FixDeps, FixOptions} from '../../src/fix/run.js'
@@ -160,12 +161,55 @@ describe('runFix', () => {
   })
 
   it('asks at a terminal and does nothing on "no"', async () => {
-    const {d, asked, runner} = deps(undefined, {ask: async () => false})
+    const asked: string[] = []
+    const {d, runner} = deps(undefined, {
+      ask: async (q) => {
+        asked.push(q)
+        return false
+      },
+    })
     const report = await runFix(options({yes: false, interactive: true}), d)
+    expect(asked).toEqual(['Apply this plan? [y/N] '])
     expect(report.outcome).toBe('declined')
     expect(report.ok).toBe(false)
     expect(runner.requests).toHaveLength(0)
-    expect(asked).toEqual([])
+    expect(m.ec2.commandCalls(CreateLaunchTemplateVersionCommand)).toHaveLength(0)
+  })
+
+  it('sends every AWS call through the runner it is given: counted per IAM action, logged', async () => {
+    healthyAfterInstall()
+    const lines: string[] = []
+    const calls = new CallRunner(8, (l) => lines.push(l))
+    await runFix(options(), deps(undefined, {calls}).d)
+    expect(calls.stats(0).perApi).toEqual({
+      'autoscaling:DescribeAutoScalingGroups': 1,
+      'ec2:DescribeInstances': 1,
+      'elasticloadbalancing:DescribeListeners': 1,
+      'elasticloadbalancing:DescribeLoadBalancers': 1,
+      'elasticloadbalancing:DescribeTargetGroups': 1,
+      'elasticloadbalancing:DescribeTargetHealth': 3,
+      'ssm:DescribeInstanceInformation': 1,
+    })
+    expect(lines).toHaveLength(9)
+    expect(lines[0]).toMatch(/^elasticloadbalancing:DescribeLoadBalancers web-alb \d+ ms$/)
+  })
+
+  it('keeps the record of what changed when the verification fails, and is not ok', async () => {
+    m.elbv2
+      .on(DescribeTargetHealthCommand)
+      .resolvesOnce({TargetHealthDescriptions: IDS.map((id) => health(id, 'unhealthy', 'Target.FailedHealthChecks'))})
+      .rejects(Object.assign(new Error('no'), {name: 'AccessDenied', $metadata: {httpStatusCode: 403}}))
+    m.ec2.on(CreateLaunchTemplateVersionCommand).resolves({LaunchTemplateVersion: {VersionNumber: 4}})
+    m.autoscaling.on(UpdateAutoScalingGroupCommand).resolves({})
+    const report = await runFix(options({persist: true}), deps().d)
+    expect(report.outcome).toBe('applied')
+    expect(report.verifyError).toBe(
+      'elasticloadbalancing:DescribeTargetHealth was denied (AccessDenied): the credentials lack the IAM permission elasticloadbalancing:DescribeTargetHealth.',
+    )
+    expect(report.instances.map((i) => [i.install, i.ok])).toEqual(IDS.map(() => ['changed', false]))
+    expect(report.instances[0].reason).toMatch(/^installed, but its health could not be checked: elasticloadbalancing:DescribeTargetHealth was denied/)
+    expect(report.persist).toEqual([{autoScalingGroupName: 'web-asg', createdVersion: 4, groupUpdatedTo: '4', notes: []}])
+    expect(report.ok).toBe(false)
   })
 
   it('applies at a terminal on "yes"', async () => {
@@ -255,5 +299,15 @@ describe('runFix', () => {
     const report = await runFix(options({alb: undefined, targetGroupArn: TG_ARN}), d)
     expect(report.plan.loadBalancer?.dnsName).toBe(ALB_DNS)
     expect(probes).toEqual([`http://${ALB_DNS}/health`])
+  })
+})
+
+describe('the mocked account answers what it is asked', () => {
+  it('fails DescribeInstanceInformation with a filter key SSM does not know, and honours the ids of the one it does', async () => {
+    await expect(m.clients.ssm.send(new DescribeInstanceInformationCommand({Filters: [{Key: 'InstanceId', Values: [IDS[0]]}]}))).rejects.toMatchObject({name: 'InvalidFilterKey'})
+    const out = await m.clients.ssm.send(new DescribeInstanceInformationCommand({Filters: [{Key: 'InstanceIds', Values: [IDS[1]]}]}))
+    expect(out.InstanceInformationList?.map((i) => i.InstanceId)).toEqual([IDS[1]])
+    const ec2 = await m.clients.ec2.send(new DescribeInstancesCommand({Filters: [{Name: 'instance-id', Values: [IDS[2]]}]}))
+    expect(ec2.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId)).toEqual([IDS[2]])
   })
 })

@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {clientConfig, endpointOverride, regionFromArn, regionFromDnsName} from '../../src/lib/aws.js'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {clientConfig, elbv2Sdk, endpointOverride, HTTP_TIMEOUTS, httpTimeouts, regionFromArn, regionFromDnsName} from '../../src/lib/aws.js'
 import {describeAwsFailure, noCredentials, UserError} from '../../src/lib/errors.js'
 import {regionForInput} from '../../src/diagnose/service.js'
 
@@ -38,15 +40,43 @@ describe('endpoint overrides', () => {
 })
 
 describe('client configuration', () => {
-  it('uses adaptive retries and passes the AWS CLI conventions through', () => {
-    expect(clientConfig({region: 'eu-west-1', profile: 'ops', endpointUrl: 'http://127.0.0.1:5000'})).toEqual({
+  const handler = {connectionTimeout: 3_000, socketTimeout: 10_000, requestTimeout: 30_000, throwOnRequestTimeout: true}
+
+  it('uses adaptive retries, bounded HTTP timeouts, and passes the AWS CLI conventions through', () => {
+    expect(clientConfig({region: 'eu-west-1', profile: 'ops', endpointUrl: 'http://127.0.0.1:5000'}, {})).toEqual({
       region: 'eu-west-1',
       profile: 'ops',
       endpoint: 'http://127.0.0.1:5000',
       maxAttempts: 5,
       retryMode: 'adaptive',
+      requestHandler: handler,
     })
-    expect(clientConfig({})).toEqual({maxAttempts: 5, retryMode: 'adaptive'})
+    expect(clientConfig({}, {})).toEqual({maxAttempts: 5, retryMode: 'adaptive', requestHandler: handler})
+  })
+
+  it('takes the timeouts from the options first, then the environment; junk in the environment is ignored', () => {
+    expect(httpTimeouts({}, {ASG_DOCTOR_SOCKET_TIMEOUT_MS: '500', ASG_DOCTOR_CONNECT_TIMEOUT_MS: 'soon'})).toEqual({...HTTP_TIMEOUTS, socketTimeoutMs: 500})
+    expect(httpTimeouts({timeouts: {socketTimeoutMs: 200}}, {ASG_DOCTOR_SOCKET_TIMEOUT_MS: '500', ASG_DOCTOR_REQUEST_TIMEOUT_MS: '900'})).toEqual({
+      connectionTimeoutMs: 3_000,
+      socketTimeoutMs: 200,
+      requestTimeoutMs: 900,
+    })
+  })
+
+  it('makes the SDK give up on an endpoint that accepts connections and never answers', async () => {
+    const server = createServer(() => undefined) // accepts, reads, never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as AddressInfo).port
+    try {
+      const {DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client} = elbv2Sdk()
+      const config = clientConfig({region: 'us-east-1', endpointUrl: `http://127.0.0.1:${port}`, maxAttempts: 1, timeouts: {socketTimeoutMs: 300}}, {})
+      const client = new ElasticLoadBalancingV2Client({...config, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}})
+      const error = (await client.send(new DescribeLoadBalancersCommand({})).catch((e: unknown) => e)) as Error
+      expect(error.name).toBe('TimeoutError')
+    } finally {
+      server.closeAllConnections()
+      server.close()
+    }
   })
 })
 

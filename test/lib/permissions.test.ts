@@ -9,9 +9,9 @@ describe('the IAM policy asg-doctor prints', () => {
     expect(missing).toEqual([])
   })
 
-  it('keeps diagnose read-only apart from running the read-only script, and --no-ssm fully read-only', () => {
+  it('keeps diagnose read-only apart from running (and cancelling) the read-only script, and --no-ssm fully read-only', () => {
     const isRead = (a: string) => /^[a-z0-9-]+:(Describe|Get|List)/.test(a)
-    expect(policyDocument('diagnose').Statement.flatMap((s) => s.Action).filter((a) => !isRead(a))).toEqual(['ssm:SendCommand'])
+    expect(policyDocument('diagnose').Statement.flatMap((s) => s.Action).filter((a) => !isRead(a))).toEqual(['ssm:SendCommand', 'ssm:CancelCommand'])
     expect(policyDocument('diagnose-no-ssm').Statement.flatMap((s) => s.Action).filter((a) => !isRead(a))).toEqual([])
   })
 

@@ -1,6 +1,7 @@
 import {beforeEach, describe, expect, it} from 'vitest'
 import {mockClient} from 'aws-sdk-client-mock'
 import {
+  CancelCommandCommand,
   GetCommandInvocationCommand,
   ListCommandInvocationsCommand,
   SendCommandCommand,
@@ -8,7 +9,7 @@ import {
 } from '@aws-sdk/client-ssm'
 import type {CommandInvocation, SendCommandCommandInput} from '@aws-sdk/client-ssm'
 
-import {createCommandRunner, LIST_OUTPUT_LIMIT, splitOutput} from '../../src/ssm/run-command.js'
+import {createCommandRunner, LIST_OUTPUT_LIMIT, MAX_POLLS, splitOutput} from '../../src/ssm/run-command.js'
 import type {Clock, RunShellScriptRequest} from '../../src/ssm/types.js'
 
 const ssmMock = mockClient(SSMClient)
@@ -96,12 +97,14 @@ describe('createCommandRunner', () => {
       return {CommandInvocations: [invocation(all[2], 'cmd-1', status, 'c')]}
     })
     const clock = fakeClock()
-    const results = await createCommandRunner({ssm, clock, pollIntervalMs: 1000}).runShellScript(request(all))
+    const results = await createCommandRunner({ssm, clock}).runShellScript(request(all))
 
     expect(results.map((r) => [r.status, r.stdout])).toEqual([['Success', 'a'], ['Success', 'b'], ['Success', 'c']])
     const pages = ssmMock.commandCalls(ListCommandInvocationsCommand).map((c) => c.args[0].input.NextToken)
     expect(pages).toEqual([undefined, 'page-2', undefined, 'page-2', undefined, 'page-2'])
-    expect(clock.slept).toEqual([1000, 1500, 2250])
+    // Starts small and grows, so that an early answer is seen early.
+    expect(clock.slept).toEqual([150, 225, 338])
+    expect(ssmMock.commandCalls(CancelCommandCommand)).toHaveLength(0)
   })
 
   it('maps SSM statuses and status details to final states, with a reason for each failure', async () => {
@@ -145,10 +148,33 @@ describe('createCommandRunner', () => {
     const results = await createCommandRunner({ssm, clock}).runShellScript(request(all, {timeoutMs: 30_000}))
 
     expect(results.map((r) => r.status)).toEqual(['Success', 'NoAnswer', 'NoAnswer', 'NoAnswer'])
-    expect(results[1]).toMatchObject({commandId: 'cmd-1', detail: 'no answer within 30 s (last status: Pending)'})
+    expect(results[1]).toMatchObject({commandId: 'cmd-1', detail: 'no answer within 30 s (last status: Pending); the command was cancelled'})
     expect(results[2].detail).toContain('Delayed')
     expect(clock.now() - start).toBe(30_000)
-    expect(Math.max(...clock.slept)).toBeLessThanOrEqual(5000)
+    // Never more than half a second between polls while commands are outstanding.
+    expect(Math.max(...clock.slept)).toBe(500)
+    // What did not answer is cancelled, and only that.
+    expect(ssmMock.commandCalls(CancelCommandCommand).map((c) => c.args[0].input)).toEqual([{CommandId: 'cmd-1', InstanceIds: [all[1], all[2], all[3]]}])
+  })
+
+  it('says so when the command cannot be cancelled at the deadline', async () => {
+    ssmMock.on(SendCommandCommand).resolves({Command: {CommandId: 'cmd-1'}})
+    ssmMock.on(ListCommandInvocationsCommand).resolves({CommandInvocations: [invocation(ids(1)[0], 'cmd-1', 'InProgress')]})
+    ssmMock.on(CancelCommandCommand).rejects(Object.assign(new Error('denied'), {name: 'AccessDeniedException'}))
+    const results = await createCommandRunner({ssm, clock: fakeClock()}).runShellScript(request(ids(1), {timeoutMs: 5_000}))
+    expect(results[0]).toMatchObject({
+      status: 'NoAnswer',
+      detail: 'no answer within 5 s (last status: InProgress); it could not be cancelled: ssm:CancelCommand was denied (AccessDeniedException), it may still run',
+    })
+  })
+
+  it('bounds the polls even when the clock does not move', async () => {
+    ssmMock.on(SendCommandCommand).resolves({Command: {CommandId: 'cmd-1'}})
+    ssmMock.on(ListCommandInvocationsCommand).resolves({CommandInvocations: [invocation(ids(1)[0], 'cmd-1', 'InProgress')]})
+    const stuck: Clock = {now: () => 0, sleep: async () => undefined}
+    const results = await createCommandRunner({ssm, clock: stuck}).runShellScript(request(ids(1)))
+    expect(results[0].status).toBe('NoAnswer')
+    expect(ssmMock.commandCalls(ListCommandInvocationsCommand)).toHaveLength(MAX_POLLS)
   })
 
   it('fetches an output cut at 2,500 characters again with GetCommandInvocation, for that instance only', async () => {
@@ -203,8 +229,11 @@ describe('createCommandRunner', () => {
     const results = await createCommandRunner({ssm, clock}).runShellScript(request(ids(1)))
 
     expect(results[0].status).toBe('NoAnswer')
-    expect(results[0].detail).toContain('ssm:ListCommandInvocations')
+    expect(results[0].detail).toBe(
+      'ssm:ListCommandInvocations was denied (AccessDeniedException): the credentials lack the IAM permission ssm:ListCommandInvocations; the command was cancelled',
+    )
     expect(clock.slept).toHaveLength(1)
+    expect(ssmMock.commandCalls(CancelCommandCommand)).toHaveLength(1)
   })
 
   it('returns one result per requested id, in order, duplicates included, and nothing for an empty list', async () => {
