@@ -6,6 +6,7 @@
  *   npm run bench -- --quick    the 10- and 30-instance worlds, start-up and SSM only, ~2 minutes
  *   npm run bench -- --runs 7   runs per figure (default 5; 3 at 1,000 instances and more)
  *   npm run bench -- --json FILE   also write every figure as JSON
+ *   npm run bench -- --world 30,100x5 --skip peer,ssm,startup   only those worlds, without those parts
  *   npm run bench -- --bin DIR/bin/run.js   bench another build (a copy of bin/, dist/, package.json, manifest)
  *
  * How: moto_server on a free loopback port; the integration tests' gap proxy in front of it (it answers the SSM
@@ -52,7 +53,12 @@ const RUNS = runsArg >= 0 ? Number(argv[runsArg + 1]) : 5
 const jsonArg = argv.indexOf('--json')
 const JSON_OUT = jsonArg >= 0 ? argv[jsonArg + 1] : undefined
 
-const WORLDS: WorldSpec[] = quick
+const worldArg = argv.indexOf('--world')
+/** `--world 30` or `--world 100x5`: that world only; `--skip peer,ssm,startup`: leave parts out (for quick looks). */
+const SKIP = new Set(argv.indexOf('--skip') >= 0 ? argv[argv.indexOf('--skip') + 1].split(',') : [])
+const WORLDS: WorldSpec[] = worldArg >= 0
+  ? argv[worldArg + 1].split(',').map((w) => ({instances: Number(w.split('x')[0]), targetGroups: Number(w.split('x')[1] ?? 1)}))
+  : quick
   ? [
       {instances: 10, targetGroups: 1},
       {instances: 30, targetGroups: 1},
@@ -85,6 +91,9 @@ function realPath(cmd: string): string {
 const AWS = realPath('aws')
 
 interface ProcRun {
+  /** performance.now() at spawn and at exit (the proxy's stamps use the same clock). */
+  startedAt: number
+  endedAt: number
   ms: number
   rssMb: number
   code: number
@@ -113,7 +122,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcR
         // time wrote nothing
       }
       rmSync(dir, {recursive: true, force: true})
-      done({ms, rssMb: rssKb / 1024, code: code ?? -1, stdout, stderr})
+      done({startedAt: started, endedAt: started + ms, ms, rssMb: rssKb / 1024, code: code ?? -1, stdout, stderr})
     })
   })
 }
@@ -125,12 +134,31 @@ interface ToolRuns {
   total: number
   rounds: number
   walls: number[]
+  /** From spawn to the first request reaching the proxy. */
+  firstRequestMs: number
+  /** Time between the first request and the last answer when no request was in flight. */
+  idleMs: number
+  /** From the last answer to the process's exit. */
+  tailMs: number
+}
+
+/** The first request's delay, the idle time with no request in flight, and the time after the last answer. */
+function timeline(stamps: readonly {start: number; end: number}[], r: ProcRun): {first: number; idle: number; tail: number} {
+  const sorted = [...stamps].sort((a, b) => a.start - b.start)
+  let idle = 0
+  let busyUntil = sorted[0]?.start ?? r.startedAt
+  for (const s of sorted) {
+    if (s.start > busyUntil) idle += s.start - busyUntil
+    busyUntil = Math.max(busyUntil, s.end)
+  }
+  return {first: (sorted[0]?.start ?? r.endedAt) - r.startedAt, idle, tail: r.endedAt - busyUntil}
 }
 
 async function diagnoseRuns(proxy: BenchProxy, world: World, runs: number, extra: string[] = ['--no-ssm']): Promise<ToolRuns> {
   const walls: number[] = []
   const rss: number[] = []
   const rounds: number[] = []
+  const lines: {first: number; idle: number; tail: number}[] = []
   let calls: Record<string, number> = {}
   for (let i = 0; i < runs; i++) {
     proxy.reset()
@@ -139,9 +167,10 @@ async function diagnoseRuns(proxy: BenchProxy, world: World, runs: number, extra
     walls.push(r.ms)
     rss.push(r.rssMb)
     rounds.push(dependentRounds(proxy.stamps))
+    lines.push(timeline(proxy.stamps, r))
     calls = countByKey(proxy.stamps)
   }
-  return {wallMs: median(walls), rssMb: Math.max(...rss), calls, total: Object.values(calls).reduce((a, b) => a + b, 0), rounds: median(rounds), walls}
+  return {wallMs: median(walls), rssMb: Math.max(...rss), calls, total: Object.values(calls).reduce((a, b) => a + b, 0), rounds: median(rounds), walls, firstRequestMs: median(lines.map((l) => l.first)), idleMs: median(lines.map((l) => l.idle)), tailMs: median(lines.map((l) => l.tail))}
 }
 
 /** The manual runbook as an operator types it: one AWS CLI command after another. */
@@ -213,7 +242,10 @@ interface WorldResult {
 function printWorld(w: WorldResult): void {
   log(`\n## ${worldLabel(w.world)}  (seeded in ${w.seedSeconds.toFixed(1)} s)`)
   log(`diagnose --no-ssm: ${sec(w.plain.wallMs)} s median [${w.plain.walls.map((x) => sec(x)).join(', ')}], peak RSS ${w.plain.rssMb.toFixed(0)} MB, ${w.plain.total} calls (minimum ${w.minimum})`)
+  const tl = (x: ToolRuns) => `first request ${Math.round(x.firstRequestMs)} ms after spawn, ${Math.round(x.idleMs)} ms with nothing in flight, exit ${Math.round(x.tailMs)} ms after the last answer`
+  log(`  ${tl(w.plain)}`)
   log(`with ${LATENCY_MS} ms per request: ${sec(w.latency.wallMs)} s, ${w.latency.rounds} dependent rounds (minimum ${MINIMUM_ROUNDS}), wall / (minimum rounds × ${LATENCY_MS} ms) = ${(w.latency.wallMs / (MINIMUM_ROUNDS * LATENCY_MS)).toFixed(2)}`)
+  log(`  ${tl(w.latency)}`)
   log(`AWS CLI runbook (${w.peer.commands} commands, ${w.peer.calls} requests): ${sec(w.peer.wallMs)} s, ratio ${(w.peer.wallMs / w.plain.wallMs).toFixed(1)}×`)
   log('calls by operation (this run / minimum: how the minimum is derived):')
   const min = minimumCalls(w.world)
@@ -258,12 +290,12 @@ async function main(): Promise<void> {
       proxy.latencyMs = LATENCY_MS
       const latency = await diagnoseRuns(proxy, world, runs)
       proxy.latencyMs = 0
-      const peer = await peerRuns(proxy, world, spec.instances >= 1000 ? 1 : Math.min(RUNS, 3))
+      const peer = SKIP.has('peer') ? {wallMs: NaN, commands: 0, calls: 0} : await peerRuns(proxy, world, spec.instances >= 1000 ? 1 : Math.min(RUNS, 3))
       const result = {world: spec, seedSeconds: world.seedSeconds, plain, latency, peer, minimum: minimumTotal(spec)}
       results.push(result)
       printWorld(result)
 
-      if (spec.instances === 10 && spec.targetGroups === 1) {
+      if (spec.instances === 10 && spec.targetGroups === 1 && !SKIP.has('ssm')) {
         // SSM on: every instance answers ~1 s after SendCommand; how soon does the tool have the answer?
         proxy.latencyMs = LATENCY_MS
         const walls: number[] = []
@@ -294,7 +326,7 @@ async function main(): Promise<void> {
     await moto.stop()
   }
 
-  const s = await startup(Math.max(RUNS, 10))
+  const s = SKIP.has('startup') ? {node: NaN, help: NaN, version: NaN, diagnoseHelp: NaN, aws: NaN} : await startup(Math.max(RUNS, 10))
   log('\n## Start-up (median)')
   log(`node -e 0 ${Math.round(s.node)} ms; asg-doctor --help ${Math.round(s.help)} ms (${(s.help / s.node).toFixed(2)}×); --version ${Math.round(s.version)} ms (${(s.version / s.node).toFixed(2)}×); diagnose --help ${Math.round(s.diagnoseHelp)} ms (${(s.diagnoseHelp / s.node).toFixed(2)}×); aws --version ${Math.round(s.aws)} ms`)
 
