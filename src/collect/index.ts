@@ -4,13 +4,17 @@
  * `errors`) and call statistics. Independent calls run at once through a small pool; lists are paginated and
  * ids batched, so the number of calls grows with pages, not with instances or targets.
  *
- * Not collected here: the `iam`, `ssm` and `onInstance` sections (their own collectors).
+ * The `iam` and `ssm` sections come from their own collector (ssm-readiness.ts), run from here with
+ * `ssmReadiness` so that it starts as soon as the instances are known; `onInstance` is not collected here.
+ *
+ * The order of the calls follows the chain of reads that depend on each other: ALB → target groups and Auto
+ * Scaling groups → target health and the groups' instances → instance profiles (→ role policies → policy
+ * documents) and security groups. Reads that nothing waits on are asked for after the ones something does.
  */
 import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import type {Instance, SecurityGroup, Subnet} from '@aws-sdk/client-ec2'
 import type {
   LoadBalancer,
-  Rule,
   TargetGroup,
   TargetGroupAttribute,
   TargetHealthDescription,
@@ -41,8 +45,11 @@ import {
 } from './elbv2.js'
 import {CallRunner} from './runner.js'
 import type {CollectStats} from './runner.js'
-import {stsSdk} from '../lib/aws.js'
-import {dedupeBy, early, sortBy, sortedRecord, uniq} from './util.js'
+import {ec2Sdk, loadSdk} from '../lib/aws.js'
+import type {ServiceKey} from '../lib/aws.js'
+import {collectSsmReadiness} from './ssm-readiness.js'
+import type {Jsonify} from '../snapshot/types.js'
+import {chunk, dedupeBy, early, sortBy, sortedRecord, uniq} from './util.js'
 
 export type {CollectStats}
 export {resolveLoadBalancer, classifyInput} from './resolve.js'
@@ -67,6 +74,11 @@ export interface CollectOptions {
    * runner of its own. The snapshot's `errors` are the failures this collection recorded.
    */
   runner?: CallRunner
+  /**
+   * Also collect the `iam` and `ssm` sections (src/collect/ssm-readiness.ts), started as soon as the instances are
+   * known instead of after the whole walk.
+   */
+  ssmReadiness?: boolean
 }
 
 interface TargetGroupData {
@@ -84,51 +96,91 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
   const lbArn = lb.LoadBalancerArn ?? ''
   const lbVpcIds = uniq([lb.VpcId])
 
-  // Everything that needs only the load balancer starts at once.
-  const accountP = early(callerAccount(r, c))
+  // Round 1. The pool serves calls in the order they are asked for, so the reads the next rounds wait on go first
+  // (listeners, target groups, Auto Scaling groups), and the VPC-wide reads nobody waits on go last. The elbv2
+  // requests leave before the EC2 and Auto Scaling SDKs load (a yield lets the SDK put them on the wire).
+  const listenersP = early(describeListeners(r, c, lbArn))
+  const lbTargetGroupsP = early(describeTargetGroups(r, c, {loadBalancerArn: lbArn}))
+  await yieldToIo()
   const allGroupsP = early(describeAllGroups(r, c))
   const vpcSubnetsP = early(describeSubnets(r, c, {vpcIds: lbVpcIds}))
-  const lbNetworkP = early(describeVpcNetwork(r, c, lbVpcIds))
   const lbAttributesP = early(describeLoadBalancerAttributes(r, c, lbArn))
-  const [listeners, lbTargetGroups] = await Promise.all([describeListeners(r, c, lbArn), describeTargetGroups(r, c, {loadBalancerArn: lbArn})])
+  const lbNetworkP = early(describeVpcNetwork(r, c, lbVpcIds))
+  // Loaded while round 1 is in flight rather than when the instances are known.
+  if (options.ssmReadiness) {
+    await yieldToIo()
+    preloadSdks(['iam', 'ssm'])
+  }
 
-  const rules: Record<string, Rule[]> = Object.fromEntries(
-    await Promise.all(listeners.map(async (l) => [l.ListenerArn ?? '', await describeRules(r, c, l.ListenerArn ?? '')] as const)),
+  // Round 2: target health as soon as the target groups are known (the listener rules only add target groups
+  // that are not the load balancer's, which is rare and off the critical path).
+  const lbTgsP = early(lbTargetGroupsP.then((groups) => targetGroupData(r, c, groups, [])))
+  const rulesP = early(
+    listenersP.then(async (listeners) =>
+      Object.fromEntries(await Promise.all(listeners.map(async (l) => [l.ListenerArn ?? '', await describeRules(r, c, l.ListenerArn ?? '')] as const))),
+    ),
   )
-  const tgs = await targetGroupData(r, c, lbTargetGroups, referencedTargetGroupArns(listeners, rules))
+  // Also round 2: the instances of the groups attached to the load balancer's target groups, without waiting for
+  // target health (the groups list their instances).
+  const [allGroups, lbTargetGroups, vpcSubnets] = await Promise.all([allGroupsP, lbTargetGroupsP, vpcSubnetsP])
+  const lbTgArns = new Set(lbTargetGroups.map((t) => t.TargetGroupArn ?? ''))
+  const vpcSubnetIds = new Set(vpcSubnets.map((s) => s.SubnetId ?? ''))
+  const attached = selectGroups(allGroups, {targetGroupArns: lbTgArns, registeredInstanceIds: new Set(), vpcSubnetIds})
+  const attachedInstancesP = early(describeGroupInstances(r, c, attached))
 
-  // The groups that matter, and the target groups they are attached to that the listeners do not use.
-  const [allGroups, vpcSubnets] = await Promise.all([allGroupsP, vpcSubnetsP])
-  const registered = registeredInstanceIds(tgs.health)
+  // The rest of the target groups: those the rules name that the load balancer does not list.
+  const [listeners, rules, lbTgs] = await Promise.all([listenersP, rulesP, lbTgsP])
+  const ruleTgs = await targetGroupData(r, c, [], referencedTargetGroupArns(listeners, rules), lbTgArns)
+  const tgs = mergeTargetGroups(lbTgs, ruleTgs)
+
+  // The groups that matter, now that target health names the registered instances, and the target groups they
+  // are attached to that the listeners do not use.
   const groups = selectGroups(allGroups, {
     targetGroupArns: new Set(tgs.groups.map((t) => t.TargetGroupArn ?? '')),
-    registeredInstanceIds: new Set(registered),
-    vpcSubnetIds: new Set(vpcSubnets.map((s) => s.SubnetId ?? '')),
+    registeredInstanceIds: new Set(registeredInstanceIds(tgs.health)),
+    vpcSubnetIds,
   })
   const activitiesP = early(Promise.all(groups.map(async (g) => [g.AutoScalingGroupName ?? '', await describeActivities(r, c, g.AutoScalingGroupName ?? '')] as const)))
   const templatesP = early(describeLaunchTemplateVersions(r, c, launchTemplateRequests(groups)))
-  const groupTgs = await targetGroupData(r, c, [], groups.flatMap((g) => g.TargetGroupARNs ?? []), new Set(tgs.groups.map((t) => t.TargetGroupArn ?? '')))
-  const allTgs: TargetGroupData = {
-    groups: [...tgs.groups, ...groupTgs.groups],
-    attributes: {...tgs.attributes, ...groupTgs.attributes},
-    health: {...tgs.health, ...groupTgs.health},
-  }
+  const groupTgsP = early(targetGroupData(r, c, [], groups.flatMap((g) => g.TargetGroupARNs ?? []), new Set(tgs.groups.map((t) => t.TargetGroupArn ?? ''))))
 
-  const instances = await describeInstances(r, c, uniq([...registeredInstanceIds(allTgs.health), ...groups.flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId))]))
-  const subnets = await withReferencedSubnets(r, c, vpcSubnets, lb, instances, groups)
+  // Every instance: those of the attached groups (asked for above), then any other registered or group instance.
+  const wanted = uniq([...registeredInstanceIds(tgs.health), ...groups.flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId))])
+  const attachedInstances = await attachedInstancesP
+  const found = new Set(attachedInstances.map((i) => i.InstanceId))
+  const missing = wanted.filter((id) => !found.has(id))
+  const wantedSet = new Set(wanted)
+  const instances = dedupeBy(
+    [...attachedInstances.filter((i) => wantedSet.has(i.InstanceId ?? '')), ...(missing.length > 0 ? await describeInstances(r, c, missing) : [])],
+    (i) => i.InstanceId,
+  )
+  // Round 3 and on: SSM readiness (instance profiles → role policies → policy documents; SSM's view of the
+  // instances) starts as soon as the instances are known, beside the security groups.
+  const readinessP = options.ssmReadiness && instances.length > 0
+    ? early(collectSsmReadiness({clients: c, instances: instances as unknown as Jsonify<Instance>[], log: options.log, runner: r}))
+    : undefined
+
+  const [groupTgs, templates, lbNetwork] = await Promise.all([groupTgsP, templatesP, lbNetworkP])
+  const allTgs = mergeTargetGroups(tgs, groupTgs)
   const otherVpcIds = uniq(instances.map((i) => i.VpcId)).filter((v) => !lbVpcIds.includes(v))
-  const [lbNetwork, otherNetwork, templates] = await Promise.all([lbNetworkP, otherVpcIds.length ? describeVpcNetwork(r, c, otherVpcIds) : undefined, templatesP])
-  const network = mergeNetworks(lbNetwork, otherNetwork)
-
-  const securityGroups = await securityGroupsInPlay(r, c, [
-    ...(lb.SecurityGroups ?? []),
-    ...instances.flatMap((i) => [...(i.SecurityGroups ?? []).map((g) => g.GroupId), ...(i.NetworkInterfaces ?? []).flatMap((n) => (n.Groups ?? []).map((g) => g.GroupId))]),
-    ...network.VpcEndpoints.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId)),
-    ...templates.flatMap((t) => t.LaunchTemplateData?.SecurityGroupIds ?? []),
+  const [subnets, otherNetwork, securityGroups] = await Promise.all([
+    withReferencedSubnets(r, c, vpcSubnets, lb, instances, groups),
+    otherVpcIds.length ? describeVpcNetwork(r, c, otherVpcIds) : undefined,
+    securityGroupsInPlay(r, c, [
+      ...(lb.SecurityGroups ?? []),
+      ...instances.flatMap((i) => [...(i.SecurityGroups ?? []).map((g) => g.GroupId), ...(i.NetworkInterfaces ?? []).flatMap((n) => (n.Groups ?? []).map((g) => g.GroupId))]),
+      ...lbNetwork.VpcEndpoints.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId)),
+      ...templates.flatMap((t) => t.LaunchTemplateData?.SecurityGroupIds ?? []),
+    ]),
   ])
+  const network = mergeNetworks(lbNetwork, otherNetwork)
+  // Endpoints of another VPC name groups of their own: read the ones not read yet.
+  const endpointGroupIds = uniq((otherNetwork?.VpcEndpoints ?? []).flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId))).filter((id) => !securityGroups.some((g) => g.GroupId === id))
+  if (endpointGroupIds.length > 0) securityGroups.push(...(await securityGroupsInPlay(r, c, endpointGroupIds)))
   const prefixListIds = referencedPrefixListIds(securityGroups)
   const prefixLists = prefixListIds.length > 0 ? await describePrefixLists(r, c, prefixListIds) : {lists: [], entries: {}}
-  const [accountId, lbAttributes, activities] = await Promise.all([accountP, lbAttributesP, activitiesP])
+  const [lbAttributes, activities, readiness] = await Promise.all([lbAttributesP, activitiesP, readinessP])
+  const accountId = accountOf(lbArn)
 
   const snapshot = {
     format: SNAPSHOT_FORMAT,
@@ -174,16 +226,55 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
       ),
     },
     errors: sortBy(r.errors.slice(errorsBefore), (e) => `${e.api} ${e.resource ?? ''}`),
+    ...(readiness ? {iam: readiness.iam, ssm: readiness.ssm} : {}),
   }
   // A JSON round trip turns the SDK's Date objects into ISO strings and drops undefined fields.
   return {snapshot: JSON.parse(JSON.stringify(snapshot)) as Snapshot, stats: r.stats(performance.now() - started)}
 }
 
-/** sts:GetCallerIdentity, for meta.accountId. Its failure is recorded and changes nothing else. */
-async function callerAccount(r: CallRunner, c: AwsClients): Promise<string | undefined> {
-  const {GetCallerIdentityCommand} = stsSdk()
-  const out = await r.call('sts:GetCallerIdentity', undefined, () => c.sts.send(new GetCallerIdentityCommand({})))
-  return out?.Account
+/** The account in an ARN (`arn:aws:elasticloadbalancing:region:123456789012:loadbalancer/...`): no STS call. */
+export function accountOf(arn: string): string | undefined {
+  const account = arn.split(':')[4]
+  return account && /^\d{12}$/.test(account) ? account : undefined
+}
+
+/** Lets pending promise chains run and the SDK write the requests they started before the next synchronous work. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * Loads SDK packages now, while requests are in flight, rather than when their first call is made (loading one
+ * is synchronous and holds everything else up: the EC2 package alone takes a few hundred milliseconds).
+ */
+export function preloadSdks(keys: readonly ServiceKey[]): void {
+  for (const k of keys) loadSdk(k)
+}
+
+/**
+ * The instances of these Auto Scaling groups in one filtered call per 1,000 (the group tag EC2 puts on every
+ * instance a group launches), where the instance-id filter would take one call per 200.
+ */
+async function describeGroupInstances(r: CallRunner, c: AwsClients, groups: readonly AutoScalingGroup[]): Promise<Instance[]> {
+  const names = uniq(groups.filter((g) => (g.Instances ?? []).length > 0).map((g) => g.AutoScalingGroupName))
+  if (names.length === 0) return []
+  const {DescribeInstancesCommand} = ec2Sdk()
+  const batches = await Promise.all(
+    chunk(names, 200).map((batch) =>
+      r.paginate(
+        'ec2:DescribeInstances',
+        `group ${batch[0]}${batch.length > 1 ? ` (+${batch.length - 1})` : ''}`,
+        (NextToken) => c.ec2.send(new DescribeInstancesCommand({Filters: [{Name: 'tag:aws:autoscaling:groupName', Values: batch}], MaxResults: 1000, ...(NextToken ? {NextToken} : {})})),
+        (p) => (p.Reservations ?? []).flatMap((res) => res.Instances ?? []),
+        (p) => p.NextToken,
+        // A failure is not recorded: the instances it did not return are asked for by id next.
+        {onFailure: 'rethrow'},
+      ).catch(() => []),
+    ),
+  )
+  return batches.flat()
+}
+
+function mergeTargetGroups(a: TargetGroupData, b: TargetGroupData): TargetGroupData {
+  return {groups: [...a.groups, ...b.groups], attributes: {...a.attributes, ...b.attributes}, health: {...a.health, ...b.health}}
 }
 
 /**

@@ -80,12 +80,17 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     const region = await clients.region()
     const started = Date.now()
     const {resolveLoadBalancer} = await import('../collect/resolve.js')
-    const {collectSnapshot} = await import('../collect/index.js')
+    const {collectSnapshot, preloadSdks} = await import('../collect/index.js')
     const {CallRunner} = await import('../collect/runner.js')
     // One runner for every AWS call of the diagnosis (lookup, collection, SSM readiness, on-instance commands).
     const calls = new CallRunner(8, deps.trace)
     deps.progress(`Looking up ${request.alb} in ${region}…`)
-    const loadBalancer = await resolveLoadBalancer(request.alb, clients, calls)
+    const lookup = resolveLoadBalancer(request.alb, clients, calls)
+    lookup.catch(() => undefined)
+    // The lookup is on the wire: load the SDK packages the collection starts with while it is answered.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    preloadSdks(['autoscaling', 'ec2'])
+    const loadBalancer = await lookup
     deps.progress(`Collecting ${loadBalancer.LoadBalancerName}: listeners, target groups, target health, Auto Scaling, instances, network…`)
     const collected = await collectSnapshot({
       loadBalancer,
@@ -97,6 +102,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
       now: deps.now,
       log: deps.trace,
       runner: calls,
+      ssmReadiness: true,
     })
     snapshot = collected.snapshot
     deps.trace(`collected with ${collected.stats.calls} AWS calls in ${Date.now() - started} ms`)
@@ -127,12 +133,15 @@ async function collectFromInstances(
   calls: CallRunner,
 ): Promise<string[]> {
   if (snapshot.ec2.Instances.length === 0) return []
-  const {collectSsmReadiness} = await import('../collect/ssm-readiness.js')
-  deps.progress('Checking whether Systems Manager can reach the instances…')
-  const readiness = await collectSsmReadiness({clients, instances: snapshot.ec2.Instances, log: deps.trace, runner: calls})
-  snapshot.iam = readiness.iam
-  snapshot.ssm = readiness.ssm
-  snapshot.errors.push(...readiness.errors)
+  // collectSnapshot reads SSM readiness as soon as it knows the instances; a snapshot without it gets it here.
+  if (!snapshot.iam || !snapshot.ssm) {
+    const {collectSsmReadiness} = await import('../collect/ssm-readiness.js')
+    deps.progress('Checking whether Systems Manager can reach the instances…')
+    const readiness = await collectSsmReadiness({clients, instances: snapshot.ec2.Instances, log: deps.trace, runner: calls})
+    snapshot.iam = readiness.iam
+    snapshot.ssm = readiness.ssm
+    snapshot.errors.push(...readiness.errors)
+  }
 
   if (!request.ssm) return ['On-instance checks were skipped (--no-ssm): nothing was sent to the instances.']
   const {instanceIds, reason} = chooseSsmTargets(snapshot, request.ssmTargets)
