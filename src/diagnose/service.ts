@@ -5,8 +5,8 @@
 import type {AwsClients} from '../lib/aws.js'
 import {regionFromArn, regionFromDnsName} from '../lib/aws.js'
 import {UserError} from '../lib/errors.js'
-import {analyze} from '../analyze/engine.js'
 import type {Report} from '../analyze/engine.js'
+import type * as Engine from '../analyze/engine.js'
 import type {Severity} from '../rules/types.js'
 import {readSnapshot, writeSnapshot} from '../snapshot/io.js'
 import type {Snapshot} from '../snapshot/types.js'
@@ -65,6 +65,8 @@ export function regionForInput(alb: string, flagRegion: string | undefined): str
 
 export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Promise<DiagnoseResult> {
   const notes: string[] = []
+  // The rules are loaded once the first AWS request is on the wire (below), not before it.
+  let engine: Promise<typeof Engine> | undefined
   let snapshot: Snapshot
   let stats: DiagnoseResult['stats']
 
@@ -90,6 +92,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     // The lookup is on the wire: load the SDK packages the collection starts with while it is answered.
     await new Promise<void>((resolve) => setImmediate(resolve))
     preloadSdks(['autoscaling', 'ec2'])
+    engine = import('../analyze/engine.js')
     const loadBalancer = await lookup
     deps.progress(`Collecting ${loadBalancer.LoadBalancerName}: listeners, target groups, target health, Auto Scaling, instances, network…`)
     const collected = await collectSnapshot({
@@ -117,6 +120,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     notes.push(`Snapshot saved to ${request.saveSnapshot}; analyse it again with \`asg-doctor diagnose --snapshot ${request.saveSnapshot}\`.`)
   }
 
+  const {analyze} = await (engine ?? import('../analyze/engine.js'))
   const report = analyze(snapshot, {failOn: request.failOn, notes})
   return {report, snapshot, ...(stats ? {stats} : {})}
 }
