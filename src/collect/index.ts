@@ -83,8 +83,9 @@ export interface CollectOptions {
 
 interface TargetGroupData {
   groups: TargetGroup[]
-  attributes: Record<string, TargetGroupAttribute[]>
   health: Record<string, TargetHealthDescription[]>
+  /** Settles after the health: nothing in the walk waits on attributes. */
+  attributes: Promise<Record<string, TargetGroupAttribute[]>>
 }
 
 export async function collectSnapshot(options: CollectOptions): Promise<{snapshot: Snapshot; stats: CollectStats}> {
@@ -179,7 +180,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
   if (endpointGroupIds.length > 0) securityGroups.push(...(await securityGroupsInPlay(r, c, endpointGroupIds)))
   const prefixListIds = referencedPrefixListIds(securityGroups)
   const prefixLists = prefixListIds.length > 0 ? await describePrefixLists(r, c, prefixListIds) : {lists: [], entries: {}}
-  const [lbAttributes, activities, readiness] = await Promise.all([lbAttributesP, activitiesP, readinessP])
+  const [lbAttributes, activities, readiness, tgAttributes] = await Promise.all([lbAttributesP, activitiesP, readinessP, allTgs.attributes])
   const accountId = accountOf(lbArn)
 
   const snapshot = {
@@ -200,7 +201,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
       Listeners: sortBy(listeners, (l) => l.ListenerArn),
       Rules: sortedRecord(rules),
       TargetGroups: sortBy(dedupeBy(allTgs.groups, (t) => t.TargetGroupArn), (t) => t.TargetGroupArn),
-      TargetGroupAttributes: sortedRecord(allTgs.attributes),
+      TargetGroupAttributes: sortedRecord(tgAttributes),
       TargetHealthDescriptions: sortedRecord(allTgs.health),
     },
     autoscaling: {
@@ -291,12 +292,17 @@ export function plainJson(value: unknown): unknown {
 }
 
 function mergeTargetGroups(a: TargetGroupData, b: TargetGroupData): TargetGroupData {
-  return {groups: [...a.groups, ...b.groups], attributes: {...a.attributes, ...b.attributes}, health: {...a.health, ...b.health}}
+  return {
+    groups: [...a.groups, ...b.groups],
+    health: {...a.health, ...b.health},
+    attributes: early(Promise.all([a.attributes, b.attributes]).then(([x, y]) => ({...x, ...y}))),
+  }
 }
 
 /**
- * Attributes and target health of the given target groups, plus the groups in `moreArns` that are neither in
- * `known` nor in `groups` (described first, in batches).
+ * Target health of the given target groups, plus the groups in `moreArns` that are neither in `known` nor in
+ * `groups` (described first, in batches). Every target health call is asked for before any attributes call (the
+ * next round waits on health, nothing waits on attributes), and the attributes come as a promise of their own.
  */
 async function targetGroupData(
   r: CallRunner,
@@ -308,19 +314,22 @@ async function targetGroupData(
   const have = new Set([...known, ...groups.map((t) => t.TargetGroupArn ?? '')])
   const missing = uniq(moreArns).filter((a) => !have.has(a))
   const all = [...groups, ...(missing.length > 0 ? await describeTargetGroups(r, c, {arns: missing}) : [])]
-  const per = await Promise.all(
-    all.map(async (tg) => {
-      const arn = tg.TargetGroupArn ?? ''
-      const [attributes, health] = await Promise.all([describeTargetGroupAttributes(r, c, arn), describeTargetHealth(r, c, arn)])
-      return {arn, attributes, health}
+  const arns = all.map((tg) => tg.TargetGroupArn ?? '')
+  const healthP = arns.map((arn) => describeTargetHealth(r, c, arn))
+  const attributes = early(
+    Promise.all(arns.map((arn) => describeTargetGroupAttributes(r, c, arn))).then((got) => {
+      const out: Record<string, TargetGroupAttribute[]> = {}
+      got.forEach((a, i) => {
+        if (a) out[arns[i]] = a
+      })
+      return out
     }),
   )
-  const data: TargetGroupData = {groups: all, attributes: {}, health: {}}
-  for (const p of per) {
-    if (p.attributes) data.attributes[p.arn] = p.attributes
-    if (p.health) data.health[p.arn] = sortBy(p.health, (h) => `${h.Target?.Id}:${String(h.Target?.Port ?? 0).padStart(5, '0')}`)
-  }
-  return data
+  const health: Record<string, TargetHealthDescription[]> = {}
+  ;(await Promise.all(healthP)).forEach((h, i) => {
+    if (h) health[arns[i]] = sortBy(h, (d) => `${d.Target?.Id}:${String(d.Target?.Port ?? 0).padStart(5, '0')}`)
+  })
+  return {groups: all, health, attributes}
 }
 
 /** Instance ids among the registered targets (ip and lambda targets are not instances). */

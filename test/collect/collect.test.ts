@@ -287,6 +287,8 @@ describe('collectSnapshot call order', () => {
     expect(lines.slice(0, 3)).toEqual(['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetGroups', 'autoscaling:DescribeAutoScalingGroups'])
     expect(lines.indexOf('ec2:DescribeVpcs')).toBeGreaterThan(2)
     expect(lines).not.toContain('sts:GetCallerIdentity')
+    // Target health (the next round waits on it) before target group attributes (nothing does).
+    expect(lines.indexOf('elasticloadbalancing:DescribeTargetHealth')).toBeLessThan(lines.indexOf('elasticloadbalancing:DescribeTargetGroupAttributes'))
   })
 
   it('starts SSM readiness as soon as the instances are known, before the security groups answer', async () => {
