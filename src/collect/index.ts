@@ -250,27 +250,30 @@ export function preloadSdks(keys: readonly ServiceKey[]): void {
 }
 
 /**
- * The instances of these Auto Scaling groups in one filtered call per 1,000 (the group tag EC2 puts on every
- * instance a group launches), where the instance-id filter would take one call per 200.
+ * The instances of these Auto Scaling groups, by id, 1,000 per call (the ids the groups list), one call after the
+ * other so that one answer's worth of instances is parsed at a time; the instance-id filter would take a call per
+ * 200. An id that no longer exists fails its whole call (InvalidInstanceID.NotFound): that call's ids are then
+ * asked for again through the filter, which skips missing ids, with the other missing ones.
  */
 async function describeGroupInstances(r: CallRunner, c: AwsClients, groups: readonly AutoScalingGroup[]): Promise<Instance[]> {
-  const names = uniq(groups.filter((g) => (g.Instances ?? []).length > 0).map((g) => g.AutoScalingGroupName))
-  if (names.length === 0) return []
+  const ids = uniq(groups.flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId)))
   const {DescribeInstancesCommand} = ec2Sdk()
-  const batches = await Promise.all(
-    chunk(names, 200).map((batch) =>
-      r.paginate(
+  const out: Instance[] = []
+  for (const batch of chunk(ids, 1000)) {
+    const got = await r
+      .paginate(
         'ec2:DescribeInstances',
-        `group ${batch[0]}${batch.length > 1 ? ` (+${batch.length - 1})` : ''}`,
-        (NextToken) => c.ec2.send(new DescribeInstancesCommand({Filters: [{Name: 'tag:aws:autoscaling:groupName', Values: batch}], MaxResults: 1000, ...(NextToken ? {NextToken} : {})})),
+        batch.length === 1 ? batch[0] : `${batch[0]} (+${batch.length - 1})`,
+        (NextToken) => c.ec2.send(new DescribeInstancesCommand({InstanceIds: batch, ...(NextToken ? {NextToken} : {})})),
         (p) => (p.Reservations ?? []).flatMap((res) => res.Instances ?? []),
         (p) => p.NextToken,
-        // A failure is not recorded: the instances it did not return are asked for by id next.
+        // Not recorded: the ids it did not return are asked for through the filter next.
         {onFailure: 'rethrow'},
-      ).catch(() => []),
-    ),
-  )
-  return batches.flat()
+      )
+      .catch(() => [])
+    out.push(...got)
+  }
+  return out
 }
 
 /**

@@ -102,26 +102,37 @@ describe('collectSnapshot pagination and batching', () => {
     expect(stats.perApi['ec2:DescribeInstances']).toBe(3)
   })
 
-  it('reads a group\'s instances by its tag in one call, 247 more registered by hand in 200-id batches, and their target health in one call', async () => {
+  it('reads a group\'s instances by id in one call, 247 more registered by hand in 200-id filter batches, and their target health in one call', async () => {
     const m = mockWorld()
     // The group's 3 instances and 247 more registered by hand.
     const many = [...INSTANCE_IDS, ...Array.from({length: 247}, (_, n) => `i-${String(n).padStart(17, '0')}`)]
     m.elbv2.on(DescribeTargetHealthCommand).resolves({TargetHealthDescriptions: many.map((id) => ({Target: {Id: id, Port: 80}, TargetHealth: {State: 'healthy'}}))})
     m.ec2.on(DescribeInstancesCommand).callsFake((input) => {
-      const filter = input.Filters[0]
-      const wanted: string[] = filter.Name === 'instance-id' ? filter.Values : filter.Values.includes(ASG_NAME) ? [...INSTANCE_IDS] : []
+      const wanted: string[] = input.InstanceIds ?? input.Filters[0].Values
       return {Reservations: [{Instances: wanted.map((id) => ({InstanceId: id, State: {Name: 'running'}}))}]} as never
     })
     const {snapshot, stats} = await collect(m)
     const calls = m.ec2.commandCalls(DescribeInstancesCommand)
-    expect(calls.map((c) => [c.args[0].input.Filters?.[0].Name, c.args[0].input.Filters?.[0].Values?.length])).toEqual([
-      ['tag:aws:autoscaling:groupName', 1],
-      ['instance-id', 200],
-      ['instance-id', 47],
+    expect(calls.map((c) => [c.args[0].input.InstanceIds?.length, c.args[0].input.Filters?.[0].Name, c.args[0].input.Filters?.[0].Values?.length])).toEqual([
+      [3, undefined, undefined],
+      [undefined, 'instance-id', 200],
+      [undefined, 'instance-id', 47],
     ])
     expect(snapshot.ec2.Instances).toHaveLength(250)
     expect(snapshot.elbv2.TargetHealthDescriptions[TG_ARN]).toHaveLength(250)
     expect(stats.perApi['elasticloadbalancing:DescribeTargetHealth']).toBe(1)
+  })
+
+  it('asks again through the instance-id filter when an id the group lists no longer exists (InvalidInstanceID.NotFound)', async () => {
+    const m = mockWorld()
+    m.ec2.on(DescribeInstancesCommand).callsFake(async (input) => {
+      if (input.InstanceIds) throw Object.assign(new Error("The instance ID 'i-gone' does not exist"), {name: 'InvalidInstanceID.NotFound', $metadata: {httpStatusCode: 400}})
+      return {Reservations: [{Instances: applyFilters(m.world.ec2.Instances, input.Filters, {'instance-id': (i) => [i.InstanceId]})}]} as never
+    })
+    const {snapshot, stats} = await collect(m)
+    expect(snapshot.ec2.Instances.map((i) => i.InstanceId)).toEqual([...INSTANCE_IDS])
+    expect(snapshot.errors).toEqual([])
+    expect(stats.perApi['ec2:DescribeInstances']).toBe(2)
   })
 
   it('describes target groups referenced by a rule\'s ForwardConfig or attached to a group, once each', async () => {
