@@ -1,5 +1,19 @@
 #!/usr/bin/env node
 // The SDK warns about Node 20 on every run; the tool supports Node 20 on purpose.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url})
+// --version and help come from the command manifest without loading all of oclif (src/startup/fast-path.ts);
+// ASG_DOCTOR_NO_FAST_PATH=1 turns that off (the tests compare both). Anything else goes through oclif, with a V8
+// code cache for the SDK's large files (src/startup/compile-cache.ts).
+const root = new URL('..', import.meta.url)
+let served = false
+try {
+  const startup = await import('../dist/src/startup/index.js')
+  served = !process.env.ASG_DOCTOR_NO_FAST_PATH && startup.serveFromManifest(process.argv.slice(2), root.pathname)
+  if (!served) startup.enableCompileCache()
+} catch {
+  // Not built, or anything unexpected: oclif does it all, without the shortcuts.
+}
+if (!served) {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}

@@ -4,13 +4,17 @@
  * `errors`) and call statistics. Independent calls run at once through a small pool; lists are paginated and
  * ids batched, so the number of calls grows with pages, not with instances or targets.
  *
- * Not collected here: the `iam`, `ssm` and `onInstance` sections (their own collectors).
+ * The `iam` and `ssm` sections come from their own collector (ssm-readiness.ts), run from here with
+ * `ssmReadiness` so that it starts as soon as the instances are known; `onInstance` is not collected here.
+ *
+ * The order of the calls follows the chain of reads that depend on each other: ALB → target groups and Auto
+ * Scaling groups → target health and the groups' instances → instance profiles (→ role policies → policy
+ * documents) and security groups. Reads that nothing waits on are asked for after the ones something does.
  */
 import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import type {Instance, SecurityGroup, Subnet} from '@aws-sdk/client-ec2'
 import type {
   LoadBalancer,
-  Rule,
   TargetGroup,
   TargetGroupAttribute,
   TargetHealthDescription,
@@ -41,8 +45,11 @@ import {
 } from './elbv2.js'
 import {CallRunner} from './runner.js'
 import type {CollectStats} from './runner.js'
-import {stsSdk} from '../lib/aws.js'
-import {dedupeBy, early, sortBy, sortedRecord, uniq} from './util.js'
+import {ec2Sdk, loadSdk} from '../lib/aws.js'
+import type {ServiceKey} from '../lib/aws.js'
+import {collectSsmReadiness} from './ssm-readiness.js'
+import type {Jsonify} from '../snapshot/types.js'
+import {chunk, dedupeBy, early, sortBy, sortedRecord, uniq} from './util.js'
 
 export type {CollectStats}
 export {resolveLoadBalancer, classifyInput} from './resolve.js'
@@ -67,12 +74,18 @@ export interface CollectOptions {
    * runner of its own. The snapshot's `errors` are the failures this collection recorded.
    */
   runner?: CallRunner
+  /**
+   * Also collect the `iam` and `ssm` sections (src/collect/ssm-readiness.ts), started as soon as the instances are
+   * known instead of after the whole walk.
+   */
+  ssmReadiness?: boolean
 }
 
 interface TargetGroupData {
   groups: TargetGroup[]
-  attributes: Record<string, TargetGroupAttribute[]>
   health: Record<string, TargetHealthDescription[]>
+  /** Settles after the health: nothing in the walk waits on attributes. */
+  attributes: Promise<Record<string, TargetGroupAttribute[]>>
 }
 
 export async function collectSnapshot(options: CollectOptions): Promise<{snapshot: Snapshot; stats: CollectStats}> {
@@ -84,51 +97,91 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
   const lbArn = lb.LoadBalancerArn ?? ''
   const lbVpcIds = uniq([lb.VpcId])
 
-  // Everything that needs only the load balancer starts at once.
-  const accountP = early(callerAccount(r, c))
+  // Round 1. The pool serves calls in the order they are asked for, so the reads the next rounds wait on go first
+  // (listeners, target groups, Auto Scaling groups), and the VPC-wide reads nobody waits on go last. The elbv2
+  // requests leave before the EC2 and Auto Scaling SDKs load (a yield lets the SDK put them on the wire).
+  const listenersP = early(describeListeners(r, c, lbArn))
+  const lbTargetGroupsP = early(describeTargetGroups(r, c, {loadBalancerArn: lbArn}))
+  await yieldToIo()
   const allGroupsP = early(describeAllGroups(r, c))
   const vpcSubnetsP = early(describeSubnets(r, c, {vpcIds: lbVpcIds}))
-  const lbNetworkP = early(describeVpcNetwork(r, c, lbVpcIds))
   const lbAttributesP = early(describeLoadBalancerAttributes(r, c, lbArn))
-  const [listeners, lbTargetGroups] = await Promise.all([describeListeners(r, c, lbArn), describeTargetGroups(r, c, {loadBalancerArn: lbArn})])
+  const lbNetworkP = early(describeVpcNetwork(r, c, lbVpcIds))
+  // Loaded while round 1 is in flight rather than when the instances are known.
+  if (options.ssmReadiness) {
+    await yieldToIo()
+    preloadSdks(['iam', 'ssm'])
+  }
 
-  const rules: Record<string, Rule[]> = Object.fromEntries(
-    await Promise.all(listeners.map(async (l) => [l.ListenerArn ?? '', await describeRules(r, c, l.ListenerArn ?? '')] as const)),
+  // Round 2: target health as soon as the target groups are known (the listener rules only add target groups
+  // that are not the load balancer's, which is rare and off the critical path).
+  const lbTgsP = early(lbTargetGroupsP.then((groups) => targetGroupData(r, c, groups, [])))
+  const rulesP = early(
+    listenersP.then(async (listeners) =>
+      Object.fromEntries(await Promise.all(listeners.map(async (l) => [l.ListenerArn ?? '', await describeRules(r, c, l.ListenerArn ?? '')] as const))),
+    ),
   )
-  const tgs = await targetGroupData(r, c, lbTargetGroups, referencedTargetGroupArns(listeners, rules))
+  // Also round 2: the instances of the groups attached to the load balancer's target groups, without waiting for
+  // target health (the groups list their instances).
+  const [allGroups, lbTargetGroups, vpcSubnets] = await Promise.all([allGroupsP, lbTargetGroupsP, vpcSubnetsP])
+  const lbTgArns = new Set(lbTargetGroups.map((t) => t.TargetGroupArn ?? ''))
+  const vpcSubnetIds = new Set(vpcSubnets.map((s) => s.SubnetId ?? ''))
+  const attached = selectGroups(allGroups, {targetGroupArns: lbTgArns, registeredInstanceIds: new Set(), vpcSubnetIds})
+  const attachedInstancesP = early(describeGroupInstances(r, c, attached))
 
-  // The groups that matter, and the target groups they are attached to that the listeners do not use.
-  const [allGroups, vpcSubnets] = await Promise.all([allGroupsP, vpcSubnetsP])
-  const registered = registeredInstanceIds(tgs.health)
+  // The rest of the target groups: those the rules name that the load balancer does not list.
+  const [listeners, rules, lbTgs] = await Promise.all([listenersP, rulesP, lbTgsP])
+  const ruleTgs = await targetGroupData(r, c, [], referencedTargetGroupArns(listeners, rules), lbTgArns)
+  const tgs = mergeTargetGroups(lbTgs, ruleTgs)
+
+  // The groups that matter, now that target health names the registered instances, and the target groups they
+  // are attached to that the listeners do not use.
   const groups = selectGroups(allGroups, {
     targetGroupArns: new Set(tgs.groups.map((t) => t.TargetGroupArn ?? '')),
-    registeredInstanceIds: new Set(registered),
-    vpcSubnetIds: new Set(vpcSubnets.map((s) => s.SubnetId ?? '')),
+    registeredInstanceIds: new Set(registeredInstanceIds(tgs.health)),
+    vpcSubnetIds,
   })
   const activitiesP = early(Promise.all(groups.map(async (g) => [g.AutoScalingGroupName ?? '', await describeActivities(r, c, g.AutoScalingGroupName ?? '')] as const)))
   const templatesP = early(describeLaunchTemplateVersions(r, c, launchTemplateRequests(groups)))
-  const groupTgs = await targetGroupData(r, c, [], groups.flatMap((g) => g.TargetGroupARNs ?? []), new Set(tgs.groups.map((t) => t.TargetGroupArn ?? '')))
-  const allTgs: TargetGroupData = {
-    groups: [...tgs.groups, ...groupTgs.groups],
-    attributes: {...tgs.attributes, ...groupTgs.attributes},
-    health: {...tgs.health, ...groupTgs.health},
-  }
+  const groupTgsP = early(targetGroupData(r, c, [], groups.flatMap((g) => g.TargetGroupARNs ?? []), new Set(tgs.groups.map((t) => t.TargetGroupArn ?? ''))))
 
-  const instances = await describeInstances(r, c, uniq([...registeredInstanceIds(allTgs.health), ...groups.flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId))]))
-  const subnets = await withReferencedSubnets(r, c, vpcSubnets, lb, instances, groups)
+  // Every instance: those of the attached groups (asked for above), then any other registered or group instance.
+  const wanted = uniq([...registeredInstanceIds(tgs.health), ...groups.flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId))])
+  const attachedInstances = await attachedInstancesP
+  const found = new Set(attachedInstances.map((i) => i.InstanceId))
+  const missing = wanted.filter((id) => !found.has(id))
+  const wantedSet = new Set(wanted)
+  const instances = dedupeBy(
+    [...attachedInstances.filter((i) => wantedSet.has(i.InstanceId ?? '')), ...(missing.length > 0 ? await describeInstances(r, c, missing) : [])],
+    (i) => i.InstanceId,
+  )
+  // Round 3 and on: SSM readiness (instance profiles → role policies → policy documents; SSM's view of the
+  // instances) starts as soon as the instances are known, beside the security groups.
+  const readinessP = options.ssmReadiness && instances.length > 0
+    ? early(collectSsmReadiness({clients: c, instances: instances as unknown as Jsonify<Instance>[], log: options.log, runner: r}))
+    : undefined
+
+  const [groupTgs, templates, lbNetwork] = await Promise.all([groupTgsP, templatesP, lbNetworkP])
+  const allTgs = mergeTargetGroups(tgs, groupTgs)
   const otherVpcIds = uniq(instances.map((i) => i.VpcId)).filter((v) => !lbVpcIds.includes(v))
-  const [lbNetwork, otherNetwork, templates] = await Promise.all([lbNetworkP, otherVpcIds.length ? describeVpcNetwork(r, c, otherVpcIds) : undefined, templatesP])
-  const network = mergeNetworks(lbNetwork, otherNetwork)
-
-  const securityGroups = await securityGroupsInPlay(r, c, [
-    ...(lb.SecurityGroups ?? []),
-    ...instances.flatMap((i) => [...(i.SecurityGroups ?? []).map((g) => g.GroupId), ...(i.NetworkInterfaces ?? []).flatMap((n) => (n.Groups ?? []).map((g) => g.GroupId))]),
-    ...network.VpcEndpoints.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId)),
-    ...templates.flatMap((t) => t.LaunchTemplateData?.SecurityGroupIds ?? []),
+  const [subnets, otherNetwork, securityGroups] = await Promise.all([
+    withReferencedSubnets(r, c, vpcSubnets, lb, instances, groups),
+    otherVpcIds.length ? describeVpcNetwork(r, c, otherVpcIds) : undefined,
+    securityGroupsInPlay(r, c, [
+      ...(lb.SecurityGroups ?? []),
+      ...instances.flatMap((i) => [...(i.SecurityGroups ?? []).map((g) => g.GroupId), ...(i.NetworkInterfaces ?? []).flatMap((n) => (n.Groups ?? []).map((g) => g.GroupId))]),
+      ...lbNetwork.VpcEndpoints.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId)),
+      ...templates.flatMap((t) => t.LaunchTemplateData?.SecurityGroupIds ?? []),
+    ]),
   ])
+  const network = mergeNetworks(lbNetwork, otherNetwork)
+  // Endpoints of another VPC name groups of their own: read the ones not read yet.
+  const endpointGroupIds = uniq((otherNetwork?.VpcEndpoints ?? []).flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId))).filter((id) => !securityGroups.some((g) => g.GroupId === id))
+  if (endpointGroupIds.length > 0) securityGroups.push(...(await securityGroupsInPlay(r, c, endpointGroupIds)))
   const prefixListIds = referencedPrefixListIds(securityGroups)
   const prefixLists = prefixListIds.length > 0 ? await describePrefixLists(r, c, prefixListIds) : {lists: [], entries: {}}
-  const [accountId, lbAttributes, activities] = await Promise.all([accountP, lbAttributesP, activitiesP])
+  const [lbAttributes, activities, readiness, tgAttributes] = await Promise.all([lbAttributesP, activitiesP, readinessP, allTgs.attributes])
+  const accountId = accountOf(lbArn)
 
   const snapshot = {
     format: SNAPSHOT_FORMAT,
@@ -148,7 +201,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
       Listeners: sortBy(listeners, (l) => l.ListenerArn),
       Rules: sortedRecord(rules),
       TargetGroups: sortBy(dedupeBy(allTgs.groups, (t) => t.TargetGroupArn), (t) => t.TargetGroupArn),
-      TargetGroupAttributes: sortedRecord(allTgs.attributes),
+      TargetGroupAttributes: sortedRecord(tgAttributes),
       TargetHealthDescriptions: sortedRecord(allTgs.health),
     },
     autoscaling: {
@@ -174,21 +227,85 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
       ),
     },
     errors: sortBy(r.errors.slice(errorsBefore), (e) => `${e.api} ${e.resource ?? ''}`),
+    ...(readiness ? {iam: readiness.iam, ssm: readiness.ssm} : {}),
   }
-  // A JSON round trip turns the SDK's Date objects into ISO strings and drops undefined fields.
-  return {snapshot: JSON.parse(JSON.stringify(snapshot)) as Snapshot, stats: r.stats(performance.now() - started)}
+  return {snapshot: plainJson(snapshot) as Snapshot, stats: r.stats(performance.now() - started)}
 }
 
-/** sts:GetCallerIdentity, for meta.accountId. Its failure is recorded and changes nothing else. */
-async function callerAccount(r: CallRunner, c: AwsClients): Promise<string | undefined> {
-  const {GetCallerIdentityCommand} = stsSdk()
-  const out = await r.call('sts:GetCallerIdentity', undefined, () => c.sts.send(new GetCallerIdentityCommand({})))
-  return out?.Account
+/** The account in an ARN (`arn:aws:elasticloadbalancing:region:123456789012:loadbalancer/...`): no STS call. */
+export function accountOf(arn: string): string | undefined {
+  const account = arn.split(':')[4]
+  return account && /^\d{12}$/.test(account) ? account : undefined
+}
+
+/** Lets pending promise chains run and the SDK write the requests they started before the next synchronous work. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * Loads SDK packages now, while requests are in flight, rather than when their first call is made (loading one
+ * is synchronous and holds everything else up: the EC2 package alone takes a few hundred milliseconds).
+ */
+export function preloadSdks(keys: readonly ServiceKey[]): void {
+  for (const k of keys) loadSdk(k)
 }
 
 /**
- * Attributes and target health of the given target groups, plus the groups in `moreArns` that are neither in
- * `known` nor in `groups` (described first, in batches).
+ * The instances of these Auto Scaling groups, by id, 1,000 per call (the ids the groups list), one call after the
+ * other so that one answer's worth of instances is parsed at a time; the instance-id filter would take a call per
+ * 200. An id that no longer exists fails its whole call (InvalidInstanceID.NotFound): that call's ids are then
+ * asked for again through the filter, which skips missing ids, with the other missing ones.
+ */
+async function describeGroupInstances(r: CallRunner, c: AwsClients, groups: readonly AutoScalingGroup[]): Promise<Instance[]> {
+  const ids = uniq(groups.flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId)))
+  const {DescribeInstancesCommand} = ec2Sdk()
+  const out: Instance[] = []
+  for (const batch of chunk(ids, 1000)) {
+    const got = await r
+      .paginate(
+        'ec2:DescribeInstances',
+        batch.length === 1 ? batch[0] : `${batch[0]} (+${batch.length - 1})`,
+        (NextToken) => c.ec2.send(new DescribeInstancesCommand({InstanceIds: batch, ...(NextToken ? {NextToken} : {})})),
+        (p) => (p.Reservations ?? []).flatMap((res) => res.Instances ?? []),
+        (p) => p.NextToken,
+        // Not recorded: the ids it did not return are asked for through the filter next.
+        {onFailure: 'rethrow'},
+      )
+      .catch(() => [])
+    out.push(...got)
+  }
+  return out
+}
+
+/**
+ * What a JSON round trip would make of a value (Dates as ISO strings, undefined fields and functions dropped,
+ * undefined array items as null), without the round trip's text: at 3,000 instances that text alone is tens of
+ * megabytes held beside both copies of the data.
+ */
+export function plainJson(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value + 0 : null
+  if (value === null || typeof value !== 'object') return value
+  if (typeof (value as {toJSON?: unknown}).toJSON === 'function') return plainJson((value as {toJSON: () => unknown}).toJSON())
+  if (Array.isArray(value)) return value.map((v) => (v === undefined || typeof v === 'function' || typeof v === 'symbol' ? null : plainJson(v)))
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue
+    out[k] = plainJson(v)
+  }
+  return out
+}
+
+function mergeTargetGroups(a: TargetGroupData, b: TargetGroupData): TargetGroupData {
+  return {
+    groups: [...a.groups, ...b.groups],
+    health: {...a.health, ...b.health},
+    attributes: early(Promise.all([a.attributes, b.attributes]).then(([x, y]) => ({...x, ...y}))),
+  }
+}
+
+/**
+ * Target health of the given target groups, plus the groups in `moreArns` that are neither in `known` nor in
+ * `groups` (described first, in batches). Every target health call is asked for before any attributes call (the
+ * next round waits on health, nothing waits on attributes), and the attributes come as a promise of their own.
  */
 async function targetGroupData(
   r: CallRunner,
@@ -200,19 +317,22 @@ async function targetGroupData(
   const have = new Set([...known, ...groups.map((t) => t.TargetGroupArn ?? '')])
   const missing = uniq(moreArns).filter((a) => !have.has(a))
   const all = [...groups, ...(missing.length > 0 ? await describeTargetGroups(r, c, {arns: missing}) : [])]
-  const per = await Promise.all(
-    all.map(async (tg) => {
-      const arn = tg.TargetGroupArn ?? ''
-      const [attributes, health] = await Promise.all([describeTargetGroupAttributes(r, c, arn), describeTargetHealth(r, c, arn)])
-      return {arn, attributes, health}
+  const arns = all.map((tg) => tg.TargetGroupArn ?? '')
+  const healthP = arns.map((arn) => describeTargetHealth(r, c, arn))
+  const attributes = early(
+    Promise.all(arns.map((arn) => describeTargetGroupAttributes(r, c, arn))).then((got) => {
+      const out: Record<string, TargetGroupAttribute[]> = {}
+      got.forEach((a, i) => {
+        if (a) out[arns[i]] = a
+      })
+      return out
     }),
   )
-  const data: TargetGroupData = {groups: all, attributes: {}, health: {}}
-  for (const p of per) {
-    if (p.attributes) data.attributes[p.arn] = p.attributes
-    if (p.health) data.health[p.arn] = sortBy(p.health, (h) => `${h.Target?.Id}:${String(h.Target?.Port ?? 0).padStart(5, '0')}`)
-  }
-  return data
+  const health: Record<string, TargetHealthDescription[]> = {}
+  ;(await Promise.all(healthP)).forEach((h, i) => {
+    if (h) health[arns[i]] = sortBy(h, (d) => `${d.Target?.Id}:${String(d.Target?.Port ?? 0).padStart(5, '0')}`)
+  })
+  return {groups: all, health, attributes}
 }
 
 /** Instance ids among the registered targets (ip and lambda targets are not instances). */

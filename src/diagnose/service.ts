@@ -5,8 +5,8 @@
 import type {AwsClients} from '../lib/aws.js'
 import {regionFromArn, regionFromDnsName} from '../lib/aws.js'
 import {UserError} from '../lib/errors.js'
-import {analyze} from '../analyze/engine.js'
 import type {Report} from '../analyze/report.js'
+import type * as Engine from '../analyze/engine.js'
 import type {Severity} from '../rules/types.js'
 import {readSnapshot, writeSnapshot} from '../snapshot/io.js'
 import type {Snapshot} from '../snapshot/types.js'
@@ -66,6 +66,8 @@ export function regionForInput(alb: string, flagRegion: string | undefined): str
 
 export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Promise<DiagnoseResult> {
   const notes: string[] = []
+  // The rules are loaded once the first AWS request is on the wire (below), not before it.
+  let engine: Promise<typeof Engine> | undefined
   let snapshot: Snapshot
   let stats: DiagnoseResult['stats']
 
@@ -81,12 +83,18 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     const region = await clients.region()
     const started = Date.now()
     const {resolveLoadBalancer} = await import('../collect/resolve.js')
-    const {collectSnapshot} = await import('../collect/index.js')
+    const {collectSnapshot, preloadSdks} = await import('../collect/index.js')
     const {CallRunner} = await import('../collect/runner.js')
     // One runner for every AWS call of the diagnosis (lookup, collection, SSM readiness, on-instance commands).
     const calls = new CallRunner(8, deps.trace)
     deps.progress(`Looking up ${request.alb} in ${region}…`)
-    const loadBalancer = await resolveLoadBalancer(request.alb, clients, calls)
+    const lookup = resolveLoadBalancer(request.alb, clients, calls)
+    lookup.catch(() => undefined)
+    // The lookup is on the wire: load the SDK packages the collection starts with while it is answered.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    preloadSdks(['autoscaling', 'ec2'])
+    engine = import('../analyze/engine.js')
+    const loadBalancer = await lookup
     deps.progress(`Collecting ${loadBalancer.LoadBalancerName}: listeners, target groups, target health, Auto Scaling, instances, network…`)
     const collected = await collectSnapshot({
       loadBalancer,
@@ -98,6 +106,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
       now: deps.now,
       log: deps.trace,
       runner: calls,
+      ssmReadiness: true,
     })
     snapshot = collected.snapshot
     deps.trace(`collected with ${collected.stats.calls} AWS calls in ${Date.now() - started} ms`)
@@ -112,6 +121,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     notes.push(`Snapshot saved to ${request.saveSnapshot}; analyse it again with \`${cmd`asg-doctor diagnose --snapshot ${request.saveSnapshot}`}\`.`)
   }
 
+  const {analyze} = await (engine ?? import('../analyze/engine.js'))
   const report = analyze(snapshot, {failOn: request.failOn, notes})
   return {report, snapshot, ...(stats ? {stats} : {})}
 }
@@ -128,12 +138,15 @@ async function collectFromInstances(
   calls: CallRunner,
 ): Promise<string[]> {
   if (snapshot.ec2.Instances.length === 0) return []
-  const {collectSsmReadiness} = await import('../collect/ssm-readiness.js')
-  deps.progress('Checking whether Systems Manager can reach the instances…')
-  const readiness = await collectSsmReadiness({clients, instances: snapshot.ec2.Instances, log: deps.trace, runner: calls})
-  snapshot.iam = readiness.iam
-  snapshot.ssm = readiness.ssm
-  snapshot.errors.push(...readiness.errors)
+  // collectSnapshot reads SSM readiness as soon as it knows the instances; a snapshot without it gets it here.
+  if (!snapshot.iam || !snapshot.ssm) {
+    const {collectSsmReadiness} = await import('../collect/ssm-readiness.js')
+    deps.progress('Checking whether Systems Manager can reach the instances…')
+    const readiness = await collectSsmReadiness({clients, instances: snapshot.ec2.Instances, log: deps.trace, runner: calls})
+    snapshot.iam = readiness.iam
+    snapshot.ssm = readiness.ssm
+    snapshot.errors.push(...readiness.errors)
+  }
 
   if (!request.ssm) return ['On-instance checks were skipped (--no-ssm): nothing was sent to the instances.']
   const {instanceIds, reason} = chooseSsmTargets(snapshot, request.ssmTargets)

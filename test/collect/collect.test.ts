@@ -3,10 +3,14 @@ import {DescribeAutoScalingGroupsCommand} from '@aws-sdk/client-auto-scaling'
 import {DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkAclsCommand, DescribeSecurityGroupsCommand} from '@aws-sdk/client-ec2'
 import {DescribeListenersCommand, DescribeRulesCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand} from '@aws-sdk/client-elastic-load-balancing-v2'
 import {GetCallerIdentityCommand} from '@aws-sdk/client-sts'
+import {GetInstanceProfileCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand} from '@aws-sdk/client-iam'
+import {DescribeInstanceInformationCommand, SSMClient} from '@aws-sdk/client-ssm'
+import {mockClient} from 'aws-sdk-client-mock'
+import {AwsClients} from '../../src/lib/aws.js'
 import {collectSnapshot} from '../../src/collect/index.js'
 import {AwsCallError, UserError} from '../../src/lib/errors.js'
-import {healthyWorld, ALB_ARN, ALB_NAME, ASG_NAME, INSTANCE_IDS, TG_ARN, VPC_ID, WEB_SG, ALB_SG, ENDPOINT_SG, LT_ID} from '../fixtures/world.js'
-import {mockWorld} from './mock-world.js'
+import {healthyWorld, INSTANCE_PROFILE_ARN, ALB_ARN, ALB_NAME, ASG_NAME, INSTANCE_IDS, TG_ARN, VPC_ID, WEB_SG, ALB_SG, ENDPOINT_SG, LT_ID} from '../fixtures/world.js'
+import {applyFilters, mockWorld} from './mock-world.js'
 
 const NOW = new Date('2026-11-24T10:00:00.000Z')
 
@@ -39,7 +43,8 @@ describe('collectSnapshot on the healthy world', () => {
     // One call per list and per target group: nothing per instance.
     expect(stats.perApi['ec2:DescribeInstances']).toBe(1)
     expect(stats.perApi['ec2:DescribeVpcAttribute']).toBe(2)
-    expect(stats.calls).toBe(21)
+    // 20: no sts:GetCallerIdentity any more, the account is in the ALB's ARN.
+    expect(stats.calls).toBe(20)
     expect(stats.failed).toBe(0)
   })
 
@@ -97,22 +102,37 @@ describe('collectSnapshot pagination and batching', () => {
     expect(stats.perApi['ec2:DescribeInstances']).toBe(3)
   })
 
-  it('reads 250 instances in 2 DescribeInstances calls and their target health in one call', async () => {
+  it('reads a group\'s instances by id in one call, 247 more registered by hand in 200-id filter batches, and their target health in one call', async () => {
     const m = mockWorld()
     // The group's 3 instances and 247 more registered by hand.
     const many = [...INSTANCE_IDS, ...Array.from({length: 247}, (_, n) => `i-${String(n).padStart(17, '0')}`)]
     m.elbv2.on(DescribeTargetHealthCommand).resolves({TargetHealthDescriptions: many.map((id) => ({Target: {Id: id, Port: 80}, TargetHealth: {State: 'healthy'}}))})
     m.ec2.on(DescribeInstancesCommand).callsFake((input) => {
-      const wanted: string[] = input.Filters[0].Values
+      const wanted: string[] = input.InstanceIds ?? input.Filters[0].Values
       return {Reservations: [{Instances: wanted.map((id) => ({InstanceId: id, State: {Name: 'running'}}))}]} as never
     })
     const {snapshot, stats} = await collect(m)
     const calls = m.ec2.commandCalls(DescribeInstancesCommand)
-    expect(calls.map((c) => c.args[0].input.Filters?.[0].Values?.length)).toEqual([200, 50])
-    expect(calls[0].args[0].input.Filters?.[0].Name).toBe('instance-id')
+    expect(calls.map((c) => [c.args[0].input.InstanceIds?.length, c.args[0].input.Filters?.[0].Name, c.args[0].input.Filters?.[0].Values?.length])).toEqual([
+      [3, undefined, undefined],
+      [undefined, 'instance-id', 200],
+      [undefined, 'instance-id', 47],
+    ])
     expect(snapshot.ec2.Instances).toHaveLength(250)
     expect(snapshot.elbv2.TargetHealthDescriptions[TG_ARN]).toHaveLength(250)
     expect(stats.perApi['elasticloadbalancing:DescribeTargetHealth']).toBe(1)
+  })
+
+  it('asks again through the instance-id filter when an id the group lists no longer exists (InvalidInstanceID.NotFound)', async () => {
+    const m = mockWorld()
+    m.ec2.on(DescribeInstancesCommand).callsFake(async (input) => {
+      if (input.InstanceIds) throw Object.assign(new Error("The instance ID 'i-gone' does not exist"), {name: 'InvalidInstanceID.NotFound', $metadata: {httpStatusCode: 400}})
+      return {Reservations: [{Instances: applyFilters(m.world.ec2.Instances, input.Filters, {'instance-id': (i) => [i.InstanceId]})}]} as never
+    })
+    const {snapshot, stats} = await collect(m)
+    expect(snapshot.ec2.Instances.map((i) => i.InstanceId)).toEqual([...INSTANCE_IDS])
+    expect(snapshot.errors).toEqual([])
+    expect(stats.perApi['ec2:DescribeInstances']).toBe(2)
   })
 
   it('describes target groups referenced by a rule\'s ForwardConfig or attached to a group, once each', async () => {
@@ -203,12 +223,14 @@ describe('collectSnapshot failures', () => {
     expect(snapshot.ec2.Instances).toHaveLength(3)
   })
 
-  it('keeps going without sts:GetCallerIdentity', async () => {
+  it('takes the account from the ALB\'s ARN: no sts:GetCallerIdentity', async () => {
     const m = mockWorld()
     m.sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('denied'), {name: 'AccessDenied', $metadata: {httpStatusCode: 403}}))
-    const {snapshot} = await collect(m)
-    expect(snapshot.meta.accountId).toBeUndefined()
-    expect(snapshot.errors.map((e) => e.api)).toEqual(['sts:GetCallerIdentity'])
+    const {snapshot, stats} = await collect(m)
+    expect(snapshot.meta.accountId).toBe(ALB_ARN.split(':')[4])
+    expect(m.sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0)
+    expect(stats.perApi['sts:GetCallerIdentity']).toBeUndefined()
+    expect(snapshot.errors).toEqual([])
   })
 
   it('aborts with the user error when there are no credentials, recording nothing', async () => {
@@ -264,5 +286,58 @@ describe('the mocked world answers what it is asked, as AWS does', () => {
     const m = mockWorld()
     await expect(m.clients.elbv2.send(new DescribeLoadBalancersCommand({Names: ['web-abl']}))).rejects.toMatchObject({name: 'LoadBalancerNotFoundException'})
     expect((await m.clients.elbv2.send(new DescribeLoadBalancersCommand({Names: [ALB_NAME]}))).LoadBalancers?.map((l) => l.LoadBalancerName)).toEqual([ALB_NAME])
+  })
+})
+
+describe('collectSnapshot call order', () => {
+  it('asks first for what the next rounds wait on: listeners, target groups, Auto Scaling groups; VPC-wide reads after', async () => {
+    const m = mockWorld()
+    const lines: string[] = []
+    // One call at a time: the log's order is the order the calls were asked for.
+    await collect(m, {concurrency: 1, log: (l) => lines.push(l.split(' ')[0])})
+    expect(lines.slice(0, 3)).toEqual(['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTargetGroups', 'autoscaling:DescribeAutoScalingGroups'])
+    expect(lines.indexOf('ec2:DescribeVpcs')).toBeGreaterThan(2)
+    expect(lines).not.toContain('sts:GetCallerIdentity')
+    // Target health (the next round waits on it) before target group attributes (nothing does).
+    expect(lines.indexOf('elasticloadbalancing:DescribeTargetHealth')).toBeLessThan(lines.indexOf('elasticloadbalancing:DescribeTargetGroupAttributes'))
+  })
+
+  it('starts SSM readiness as soon as the instances are known, before the security groups answer', async () => {
+    const m = mockWorld()
+    const config = {region: 'us-east-1', credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}}
+    const iamClient = new IAMClient(config)
+    const ssmClient = new SSMClient(config)
+    const iam = mockClient(iamClient)
+    const ssm = mockClient(ssmClient)
+    let profileAsked = () => {}
+    const asked = new Promise<void>((resolve) => (profileAsked = resolve))
+    iam.on(GetInstanceProfileCommand).callsFake(async () => {
+      profileAsked()
+      return {
+        InstanceProfile: {
+          InstanceProfileName: 'web-instance-profile',
+          InstanceProfileId: 'AIPA1',
+          Arn: INSTANCE_PROFILE_ARN,
+          Path: '/',
+          CreateDate: new Date('2026-11-01T00:00:00Z'),
+          Roles: [{RoleName: 'web-role', RoleId: 'AROA1', Arn: 'arn:aws:iam::123456789012:role/web-role', Path: '/', CreateDate: new Date('2026-11-01T00:00:00Z')}],
+        },
+      }
+    })
+    iam.on(ListAttachedRolePoliciesCommand).resolves({AttachedPolicies: [], IsTruncated: false})
+    iam.on(ListRolePoliciesCommand).resolves({PolicyNames: [], IsTruncated: false})
+    ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: []})
+    // The security groups answer only once the instance profile has been asked for: a collection that read
+    // readiness after the security groups would never finish.
+    m.ec2.on(DescribeSecurityGroupsCommand).callsFake(async (input) => {
+      await asked
+      return {SecurityGroups: applyFilters(m.world.ec2.SecurityGroups, input.Filters, {'group-id': (g) => [g.GroupId]})} as never
+    })
+    const clients = AwsClients.from({elbv2: m.clients.elbv2, ec2: m.clients.ec2, autoscaling: m.clients.autoscaling, iam: iamClient, ssm: ssmClient})
+    const {snapshot} = await collectSnapshot({loadBalancer: m.loadBalancer, input: ALB_NAME, clients, region: 'us-east-1', toolVersion: '9.9.9', now: () => NOW, ssmReadiness: true})
+    expect(Object.keys(snapshot.iam?.InstanceProfiles ?? {})).toEqual([INSTANCE_PROFILE_ARN])
+    expect(snapshot.ssm?.RequestedInstanceIds).toEqual([...INSTANCE_IDS])
+    expect(snapshot.ec2.SecurityGroups).toHaveLength(3)
+    expect(snapshot.errors).toEqual([])
   })
 })

@@ -190,3 +190,19 @@ describe('followPages', () => {
     expect(pages).toEqual([{n: 't0'}, {n: 't1'}])
   })
 })
+
+describe('plainJson', () => {
+  it('is what a JSON round trip makes of SDK shapes', async () => {
+    const {plainJson} = await import('../../src/collect/index.js')
+    const value = {
+      a: new Date('2026-11-20T09:15:00Z'),
+      b: undefined,
+      c: [1, undefined, 'x', {d: new Date(0), e: undefined, f: null}],
+      g: {h: {i: NaN, j: Infinity, k: -0, l: true}},
+      m: () => 1,
+      n: '',
+    }
+    expect(plainJson(value)).toEqual(JSON.parse(JSON.stringify(value)))
+    expect(JSON.stringify(plainJson(value))).toBe(JSON.stringify(value))
+  })
+})

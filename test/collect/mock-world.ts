@@ -104,7 +104,11 @@ export function mockWorld(world: Snapshot = healthyWorld()) {
 
   const vpc = {'vpc-id': (x: {VpcId?: string}) => [x.VpcId]}
   ec2.on(DescribeInstancesCommand).callsFake((input) =>
-    raw({Reservations: [{ReservationId: 'r-0123456789abcdef0', Instances: applyFilters(world.ec2.Instances, input.Filters, {'instance-id': (i) => [i.InstanceId], ...vpc})}]}),
+    raw({Reservations: [{ReservationId: 'r-0123456789abcdef0', Instances: applyFilters(world.ec2.Instances, input.Filters, {
+          'instance-id': (i) => [i.InstanceId],
+          'tag:aws:autoscaling:groupName': (i) => (i.Tags ?? []).filter((t) => t.Key === 'aws:autoscaling:groupName').map((t) => t.Value),
+          ...vpc,
+        })}]}),
   )
   ec2.on(DescribeSubnetsCommand).callsFake((input) => raw({Subnets: applyFilters(world.ec2.Subnets, input.Filters, {'subnet-id': (x) => [x.SubnetId], ...vpc})}))
   ec2.on(DescribeRouteTablesCommand).callsFake((input) => raw({RouteTables: applyFilters(world.ec2.RouteTables, input.Filters, {'route-table-id': (x) => [x.RouteTableId], ...vpc})}))
