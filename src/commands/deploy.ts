@@ -1,11 +1,10 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand} from '../lib/base-command.js'
+import {ToolkitCommand} from '../deploy/toolkit-command.js'
 import {propsFromFlags, stackFlags} from '../deploy/flags.js'
-import {commandToolkit, routeToolkitEvents, terminalIo} from '../deploy/command.js'
 import {deployStack, formatOutcome} from '../deploy/service.js'
 import type {DeployOutcome} from '../deploy/service.js'
 
-export default class Deploy extends BaseCommand<typeof Deploy> {
+export default class Deploy extends ToolkitCommand<typeof Deploy> {
   static override summary = 'Deploy the reference web tier (VPC, ALB, Auto Scaling group of nginx instances, SSM endpoints, alarms).'
   static override description = [
     'Synthesises the CDK stack and deploys it in-process (no global `cdk` needed). Shows the plan and an hourly cost',
@@ -28,16 +27,10 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     const props = propsFromFlags(this.flags)
     const clients = this.awsClients()
     const region = await clients.region()
-    const {endpointUrl, toolkit} = await commandToolkit({
-      region,
-      profile: this.flags.profile,
-      endpointUrl: this.flags['endpoint-url'],
-      logger: this.sdkLogger(),
-      onEvent: routeToolkitEvents({trace: (l) => this.trace(l), progress: (l) => this.progress(l)}),
-    })
+    const {endpointUrl, toolkit, io} = await this.toolkit(region)
     const outcome = await deployStack(
       {props, region, profile: this.flags.profile, endpointUrl, yes: this.flags.yes, bootstrap: this.flags.bootstrap},
-      {io: terminalIo((line) => this.progress(line), () => this.progressDone()), toolkit},
+      {io, toolkit},
     )
     if (!this.jsonEnabled()) for (const line of formatOutcome(outcome, props)) this.log(line)
     return outcome

@@ -1,10 +1,9 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand} from '../lib/base-command.js'
+import {ToolkitCommand} from '../deploy/toolkit-command.js'
 import {propsFromFlags, stackNameFlag} from '../deploy/flags.js'
-import {commandToolkit, routeToolkitEvents, terminalIo} from '../deploy/command.js'
 import {destroyStack} from '../deploy/service.js'
 
-export default class Destroy extends BaseCommand<typeof Destroy> {
+export default class Destroy extends ToolkitCommand<typeof Destroy> {
   static override summary = 'Delete the reference web tier stack and everything in it.'
   static override description = 'Asks before deleting (or takes --yes). Use the same --stack-name and --region as the deployment.'
   static override examples = ['<%= config.bin %> destroy --region eu-west-1', '<%= config.bin %> destroy --stack-name web-test --region eu-west-1 --yes']
@@ -17,17 +16,8 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
   public async run(): Promise<{status: 'destroyed' | 'declined'; stackName: string}> {
     const props = propsFromFlags({'stack-name': this.flags['stack-name']})
     const region = await this.awsClients().region()
-    const {endpointUrl, toolkit} = await commandToolkit({
-      region,
-      profile: this.flags.profile,
-      endpointUrl: this.flags['endpoint-url'],
-      logger: this.sdkLogger(),
-      onEvent: routeToolkitEvents({trace: (l) => this.trace(l), progress: (l) => this.progress(l)}),
-    })
-    const result = await destroyStack(
-      {props, region, endpointUrl, yes: this.flags.yes},
-      {io: terminalIo((line) => this.progress(line), () => this.progressDone()), toolkit},
-    )
+    const {endpointUrl, toolkit, io} = await this.toolkit(region)
+    const result = await destroyStack({props, region, endpointUrl, yes: this.flags.yes}, {io, toolkit})
     if (!this.jsonEnabled() && result.status === 'destroyed') this.log(`Stack ${result.stackName} is deleted.`)
     return result
   }

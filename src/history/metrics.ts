@@ -44,14 +44,7 @@ export interface MetricQuerySpec {
 }
 
 /** What a query id stands for, to turn an answer back into a labelled series. */
-export interface QueryMeta {
-  id: string
-  label: string
-  namespace: string
-  metric: string
-  stat: string
-  dimensions: Record<string, string>
-}
+export type QueryMeta = Pick<MetricSeries, 'id' | 'label' | 'namespace' | 'metric' | 'stat' | 'dimensions'>
 
 /** `targetgroup/<name>/<id>` from a target group ARN. */
 export function targetGroupResourceId(arn: string): string | undefined {
