@@ -1,5 +1,5 @@
 import {Writable} from 'node:stream'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, onTestFinished} from 'vitest'
 import {Progress, formatElapsed} from '../../src/lib/progress.js'
 
 function sink(): {stream: NodeJS.WriteStream; text: () => string} {
@@ -33,6 +33,12 @@ describe('Progress', () => {
   })
 
   it('on a terminal: a finished step stays as a line with how long it took, when that was a second or more', () => {
+    // yocto-spinner treats any process with CI in its environment as non-interactive (as CI runs of this suite are).
+    const ci = process.env.CI
+    delete process.env.CI
+    onTestFinished(() => {
+      if (ci !== undefined) process.env.CI = ci
+    })
     const s = sink()
     let now = 0
     const p = new Progress({enabled: true, interactive: true, dim: (t) => t, stream: Object.assign(s.stream, {isTTY: true, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true}), now: () => now})
