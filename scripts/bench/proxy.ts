@@ -11,6 +11,7 @@
 import {createServer, request as httpRequest} from 'node:http'
 import type {IncomingHttpHeaders, IncomingMessage, ServerResponse} from 'node:http'
 import {randomUUID} from 'node:crypto'
+import {readBody} from '../../test/integration/helpers/http.js'
 
 export interface Stamp {
   key: string
@@ -39,15 +40,6 @@ export function operationOf(headers: IncomingHttpHeaders, body: string): string 
   if (typeof target === 'string') return `${service}:${target.slice(target.lastIndexOf('.') + 1)}`
   if (String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return `${service}:${new URLSearchParams(body).get('Action') ?? 'unknown'}`
   return `${service}:unknown`
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

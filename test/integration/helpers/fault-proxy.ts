@@ -15,9 +15,10 @@
  */
 import {createHash, randomUUID} from 'node:crypto'
 import {createServer, request as httpRequest} from 'node:http'
-import type {IncomingHttpHeaders, IncomingMessage, Server, ServerResponse} from 'node:http'
+import type {IncomingHttpHeaders, Server, ServerResponse} from 'node:http'
 import {createServer as createNetServer} from 'node:net'
 import type {Socket} from 'node:net'
+import {readBody} from './http.js'
 
 export type Fault = 'throttle' | 'http500' | 'drop' | 'latency'
 const FAULTS: Fault[] = ['throttle', 'http500', 'drop', 'latency']
@@ -74,15 +75,6 @@ function internalError(res: ServerResponse, service: string): void {
 function answer(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, {'content-type': contentType, 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': randomUUID()})
   res.end(body)
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
 }
 
 const listen = (server: Server | ReturnType<typeof createNetServer>) =>

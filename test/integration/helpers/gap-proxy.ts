@@ -23,6 +23,7 @@ import {randomUUID} from 'node:crypto'
 import {createServer, request as httpRequest} from 'node:http'
 import type {IncomingHttpHeaders, IncomingMessage, ServerResponse} from 'node:http'
 import {INSTALL_MARKER, RESULT_PREFIX} from '../../../src/ssm/install-script.js'
+import {readBody} from './http.js'
 
 /** The first line of the read-only script of `diagnose` (src/ssm/diagnostic-script.ts). */
 export const DIAGNOSTIC_SCRIPT_MARK = '# asg-doctor diagnose: read-only'
@@ -89,15 +90,6 @@ function scriptKind(commands: string[]): SentCommand['kind'] {
   if (text.includes(INSTALL_MARKER)) return 'install'
   if (text.includes(DIAGNOSTIC_SCRIPT_MARK)) return 'diagnostic'
   return 'unknown'
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
