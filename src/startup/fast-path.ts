@@ -90,6 +90,8 @@ export function serveFromManifest(argv: readonly string[], root: string): boolea
   const o = pjson.oclif ?? {}
   // What the shortcut cannot reproduce: oclif-level customisation, and platforms whose name oclif works out itself.
   if (o.helpClass || o.theme || o.additionalVersionFlags || o.state || o.flexibleTaxonomy) return false
+  // DEBUG=oclif* makes oclif log its start-up on stderr.
+  if (process.env.DEBUG) return false
   if (platform() === 'win32' || (platform() === 'linux' && (/microsoft/i.test(release()) || process.env.WSL_DISTRO_NAME))) return false
   const home = process.env.HOME || homedir()
   // A user theme (oclif reads <config dir>/theme.json) changes the colours: oclif renders that.

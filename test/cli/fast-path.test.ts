@@ -123,6 +123,11 @@ describe('serveFromManifest', () => {
     expect(serveFromManifest(['--help'], ROOT)).toBe(false)
   })
 
+  it('leaves help to oclif when DEBUG asks for its log', () => {
+    process.env.DEBUG = 'oclif:*'
+    expect(serveFromManifest(['--help'], ROOT)).toBe(false)
+  })
+
   it('leaves everything to oclif when the user installed plugins', () => {
     mkdirSync(join(home, '.local', 'share', 'asg-doctor'), {recursive: true})
     writeFileSync(join(home, '.local', 'share', 'asg-doctor', 'package.json'), '{"oclif": {"plugins": []}}')
