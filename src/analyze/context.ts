@@ -48,6 +48,12 @@ export interface FindingInput<Id extends string = RuleId> {
 }
 
 /** `Id`: the rule ids findings may be built for, the catalogue's unless a test brings its own. */
+/** Where printed commands must act: the --profile and --endpoint-url of the run, as the user gave them. */
+export interface Placement {
+  profile?: string
+  endpointUrl?: string
+}
+
 export class AnalysisContext<Id extends string = RuleId> {
   readonly snapshot: Snapshot
   readonly lb: J<LoadBalancer>
@@ -70,6 +76,7 @@ export class AnalysisContext<Id extends string = RuleId> {
   constructor(
     snapshot: Snapshot,
     private readonly metas: ReadonlyMap<string, RuleMeta> = catalogue,
+    private readonly placement: Placement = {},
   ) {
     this.snapshot = snapshot
     this.lb = snapshot.elbv2.LoadBalancers[0]
@@ -236,11 +243,15 @@ export class AnalysisContext<Id extends string = RuleId> {
   }
 
   /**
-   * `--region` flag for remediation commands, so they can be pasted as they are; the region is quoted (it comes
-   * from a snapshot file, which anyone can edit). A raw token for `cmd` in src/lib/shell.ts, and its text anywhere else.
+   * The flags that point a remediation command at the place the diagnosis looked: `--region`, and the `--profile`
+   * and `--endpoint-url` the user gave, so a pasted command acts there. Every value is quoted (the region comes from
+   * a snapshot file, which anyone can edit). A raw token for `cmd` in src/lib/shell.ts, and its text anywhere else.
    */
   get regionFlag(): Raw {
-    return raw(shellCommand('--region', this.snapshot.meta.region))
+    const {profile, endpointUrl} = this.placement
+    return raw(
+      shellCommand('--region', this.snapshot.meta.region, ...(profile ? ['--profile', profile] : []), ...(endpointUrl ? ['--endpoint-url', endpointUrl] : [])),
+    )
   }
 }
 

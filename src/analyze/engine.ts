@@ -4,6 +4,7 @@
  * Pure: no I/O, no clock (the snapshot carries its own time).
  */
 import {AnalysisContext, shortName} from './context.js'
+import type {Placement} from './context.js'
 import {overview} from './overview.js'
 import {REPORT_SCHEMA, REPORT_VERSION, compareFindings, reportStatus, summarise} from './report.js'
 import type {Report} from './report.js'
@@ -26,11 +27,13 @@ export interface AnalyzeOptions {
   /** Findings at or above this severity make the report's status `problems`. Default `error`. */
   failOn?: Severity
   notes?: string[]
+  /** The --profile and --endpoint-url the user gave: remediation commands carry them. */
+  placement?: Placement
 }
 
 export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Report {
   const metas = options.catalogue ?? projectCatalogue
-  const ctx = new AnalysisContext<string>(snapshot, metas)
+  const ctx = new AnalysisContext<string>(snapshot, metas, options.placement)
   const findings: Finding[] = []
   const checks: CheckResult[] = []
   for (const rule of options.rules ?? allRules) {

@@ -70,6 +70,8 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
         saveSnapshot: flags['save-snapshot'],
         failOn: flags['fail-on'],
         region: flags.region,
+        profile: flags.profile,
+        endpointUrl: flags['endpoint-url'],
         ssm: flags.ssm,
         ssmTargets: flags['ssm-targets'],
         ssmTimeoutSeconds: flags['ssm-timeout'],

@@ -22,6 +22,9 @@ export interface DiagnoseRequest {
   failOn: Severity
   /** --region, if given. */
   region?: string
+  /** --profile and --endpoint-url, if given: the report's commands carry them. */
+  profile?: string
+  endpointUrl?: string
   /** Run the read-only diagnostic script on the instances through SSM (false: --no-ssm, API reads only). */
   ssm: boolean
   /** Which SSM-online instances get the script: the unhealthy targets, all, or auto (unhealthy ones if any, else all). */
@@ -122,7 +125,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
   }
 
   const {analyze} = await (engine ?? import('../analyze/engine.js'))
-  const report = analyze(snapshot, {failOn: request.failOn, notes})
+  const report = analyze(snapshot, {failOn: request.failOn, notes, placement: {profile: request.profile, endpointUrl: request.endpointUrl}})
   return {report, snapshot, ...(stats ? {stats} : {})}
 }
 

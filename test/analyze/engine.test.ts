@@ -1,8 +1,10 @@
+import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {analyze, linkRootCauses} from '../../src/analyze/engine.js'
 import type {AnalysisContext} from '../../src/analyze/context.js'
 import type {Finding, Rule, RuleMeta} from '../../src/rules/types.js'
 import {healthyWorld, TG_ARN, INSTANCE_IDS} from '../fixtures/world.js'
+import type {Snapshot} from '../../src/snapshot/types.js'
 
 const f = (ruleId: string, resource: string, extra: Partial<Finding> = {}): Finding => ({
   ruleId,
@@ -152,5 +154,22 @@ describe('analyze', () => {
   it('gives findings with the same key distinct keys', () => {
     const rules: Rule<string>[] = [{id: 'plain', check: (ctx) => [1, 2].map(() => ctx.finding('plain', {message: 'm', resources: ['r'], remediation: {summary: 's'}}))}]
     expect(analyze(healthyWorld(), {rules, catalogue}).findings.map((x) => x.key)).toEqual(['plain:r', 'plain:r#2'])
+  })
+})
+
+describe('placement: printed commands act where the diagnosis looked', () => {
+  const incident = () => JSON.parse(readFileSync(new URL('../../examples/nginx-missing.json', import.meta.url), 'utf8')) as Snapshot
+  const commands = (report: ReturnType<typeof analyze>) =>
+    report.findings.flatMap((f) => f.remediation.commands ?? []).filter((c) => /^(aws|asg-doctor) /.test(c) && c.includes('--region'))
+
+  it('adds the --profile and --endpoint-url the user gave, quoted, beside --region', () => {
+    const report = analyze(incident(), {placement: {profile: "prod admin's", endpointUrl: 'http://127.0.0.1:5000'}})
+    const lines = commands(report)
+    expect(lines.length).toBeGreaterThan(3)
+    for (const line of lines) expect(line).toContain(`--region us-east-1 --profile 'prod admin'\\''s' --endpoint-url http://127.0.0.1:5000`)
+  })
+
+  it('adds nothing when the user gave neither', () => {
+    for (const line of commands(analyze(incident()))) expect(line).not.toMatch(/--profile|--endpoint-url/)
   })
 })

@@ -99,8 +99,9 @@ describe('asg-doctor diagnose against moto', () => {
     const saved = JSON.parse(await readFile(file, 'utf8'))
     expect(saved.format).toBe('asg-doctor-snapshot')
     await moto.reset()
-    // Offline: the emulator is empty now, so only the file can give these findings.
-    const offline = await run(['diagnose', '--snapshot', file, '--json'])
+    // Offline: the emulator is empty now, so only the file can give these findings. The same --endpoint-url as the
+    // live run, which the printed commands carry.
+    const offline = await run(['diagnose', '--snapshot', file, '--json', '--endpoint-url', moto.endpoint])
     expect(offline.code).toBe(live.code)
     expect(json(offline).findings).toEqual(json(live).findings)
     expect(ruleIds(json(offline)).length).toBeGreaterThan(0)

@@ -234,7 +234,8 @@ describe('diagnose on the reference incident', () => {
     const file = join(tmp, 'incident.json')
     const live = json(await run(['diagnose', world.albName, ...viaProxy('--save-snapshot', file, '--json')]))
     const before = JSON.stringify([proxy.mocked, proxy.forwarded])
-    const offline = await run(['diagnose', '--snapshot', file, '--json'])
+    // The same --endpoint-url as the live run, so that the printed commands point at the same place (they carry it).
+    const offline = await run(['diagnose', '--snapshot', file, '--json', '--endpoint-url', proxy.endpoint])
     expect(offline.code).toBe(1)
     // Offline: not one request reached the proxy.
     expect(JSON.stringify([proxy.mocked, proxy.forwarded])).toBe(before)
@@ -242,6 +243,11 @@ describe('diagnose on the reference incident', () => {
     expect(report.rootCauses[0].cause.ruleId).toBe('nginx-not-installed')
     expect(report.rootCauses[0].cause).toEqual(live.rootCauses[0].cause)
     expect(report.findings).toEqual(live.findings)
+    // Without it, the commands say only where the snapshot was taken (its region).
+    const bare = json(await run(['diagnose', '--snapshot', file, '--json']))
+    const commands = (r: {findings: {remediation: {commands?: string[]}}[]}) => r.findings.flatMap((f) => f.remediation.commands ?? [])
+    expect(commands(live).join('\n')).toContain(`--region us-east-1 --endpoint-url ${proxy.endpoint}`)
+    expect(commands(bare).join('\n')).not.toContain('--endpoint-url')
   })
 })
 
