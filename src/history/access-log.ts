@@ -9,7 +9,7 @@
  */
 import type {AccessLogSummary, FiveXxCause, LogBucket, LogSource} from '../snapshot/history-types.js'
 import type {Window} from './common.js'
-import {BoundedCounter, BoundedList, StatsAccumulator, bucketCount, bucketIndex} from './common.js'
+import {BoundedCounter, BoundedList, StatsAccumulator, WindowedLogSummariser, sortedCounts} from './common.js'
 
 /** The documented fields, in order. */
 export const ACCESS_LOG_FIELDS = [
@@ -211,10 +211,7 @@ export interface SummariserOptions {
 }
 
 /** Folds access log lines into an AccessLogSummary; memory is bounded whatever the number of lines. */
-export class AccessLogSummariser {
-  private lines = 0
-  private badLines = 0
-  private outsideWindow = 0
+export class AccessLogSummariser extends WindowedLogSummariser<AccessLogEntry, LogBucket> {
   private requests = 0
   private errors5xx = 0
   private readonly byElbStatus: BoundedCounter
@@ -224,46 +221,30 @@ export class AccessLogSummariser {
   private readonly byCause = new Map<FiveXxCause, number>()
   private readonly times = {request: new StatsAccumulator(), target: new StatsAccumulator(), response: new StatsAccumulator()}
   private notDispatched = 0
-  private readonly buckets: LogBucket[]
   private readonly sample: BoundedList<string>
-  private readonly badSample = new BoundedList<string>(5)
-  private readonly bucketMs: number
-  private readonly maxLineChars: number
 
-  constructor(private readonly options: SummariserOptions) {
+  constructor(options: SummariserOptions) {
+    super(options.window, options.bucketSeconds, (start) => ({start, requests: 0, elb5xx: 0, target5xx: 0}), options.maxLineChars)
     const maxKeys = options.maxKeys ?? 50
     this.byElbStatus = new BoundedCounter(maxKeys)
     this.byTarget = new BoundedCounter(maxKeys)
     this.byTargetStatus = new BoundedCounter(maxKeys)
     this.byErrorReason = new BoundedCounter(maxKeys)
     this.sample = new BoundedList(options.sampleLines ?? 20)
-    this.maxLineChars = options.maxLineChars ?? 2000
-    this.bucketMs = options.bucketSeconds * 1000
-    const n = bucketCount(options.window, this.bucketMs)
-    this.buckets = Array.from({length: n}, (_, k) => ({start: new Date(options.window.start + k * this.bucketMs).toISOString(), requests: 0, elb5xx: 0, target5xx: 0}))
   }
 
-  add(line: string): void {
-    if (!line.trim()) return
-    this.lines++
-    const e = parseAccessLogLine(line)
-    if (!e) {
-      this.badLines++
-      this.badSample.push(line.slice(0, this.maxLineChars))
-      return
-    }
-    const k = bucketIndex(e.time, this.options.window, this.bucketMs)
-    if (k === undefined) {
-      this.outsideWindow++
-      return
-    }
+  protected parse(line: string): AccessLogEntry | undefined {
+    return parseAccessLogLine(line)
+  }
+
+  protected accept(e: AccessLogEntry, bucket: LogBucket, line: string): void {
     this.requests++
-    this.buckets[k].requests++
+    bucket.requests++
     const cause = classify5xx(e)
     if (!cause) return
     this.errors5xx++
-    if (cause === 'target-returned-5xx') this.buckets[k].target5xx++
-    else this.buckets[k].elb5xx++
+    if (cause === 'target-returned-5xx') bucket.target5xx++
+    else bucket.elb5xx++
     this.byCause.set(cause, (this.byCause.get(cause) ?? 0) + 1)
     this.byElbStatus.add(String(e.elbStatusCode))
     this.byTarget.add(e.target)
@@ -277,8 +258,7 @@ export class AccessLogSummariser {
   }
 
   result(source: LogSource): AccessLogSummary {
-    const byCause: AccessLogSummary['byCause'] = {}
-    for (const [k, v] of [...this.byCause].sort((a, b) => b[1] - a[1])) byCause[k] = v
+    const byCause: AccessLogSummary['byCause'] = sortedCounts(this.byCause)
     return {
       source,
       lines: this.lines,
@@ -292,7 +272,7 @@ export class AccessLogSummariser {
       byCause,
       byErrorReason: this.byErrorReason.toRecord(),
       processingTimes: {request: this.times.request.result(), target: this.times.target.result(), response: this.times.response.result(), notDispatched: this.notDispatched},
-      bucketSeconds: this.options.bucketSeconds,
+      bucketSeconds: this.bucketSeconds,
       buckets: this.buckets,
       sample: this.sample.items,
       badSample: this.badSample.items,

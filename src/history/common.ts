@@ -131,3 +131,56 @@ export function arnParts(arn: string): {partition: string; service: string; regi
   if (p.length < 6 || p[0] !== 'arn') return undefined
   return {partition: p[1], service: p[2], region: p[3], account: p[4], resource: p.slice(5).join(':')}
 }
+
+/** Counts by key, largest first, as a record (the order JSON keeps). */
+export function sortedCounts<K extends string>(counts: ReadonlyMap<K, number>): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {}
+  for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) out[k] = v
+  return out
+}
+
+/**
+ * What the access-log and health-check-log summarisers share: each line is counted, parsed (an unparseable one is
+ * counted and a few kept as a sample, never fatal), and placed in its interval of the window (one outside it is
+ * counted and dropped). `accept` gets the entries that are in the window, with their bucket.
+ */
+export abstract class WindowedLogSummariser<E extends {time: number}, B extends {start: string}> {
+  protected lines = 0
+  protected badLines = 0
+  protected outsideWindow = 0
+  protected readonly badSample = new BoundedList<string>(5)
+  protected readonly buckets: B[]
+  protected readonly maxLineChars: number
+  private readonly bucketMs: number
+
+  constructor(
+    private readonly window: Window,
+    protected readonly bucketSeconds: number,
+    emptyBucket: (start: string) => B,
+    maxLineChars = 2000,
+  ) {
+    this.bucketMs = bucketSeconds * 1000
+    this.maxLineChars = maxLineChars
+    this.buckets = Array.from({length: bucketCount(window, this.bucketMs)}, (_, k) => emptyBucket(new Date(window.start + k * this.bucketMs).toISOString()))
+  }
+
+  add(line: string): void {
+    if (!line.trim()) return
+    this.lines++
+    const e = this.parse(line)
+    if (!e) {
+      this.badLines++
+      this.badSample.push(line.slice(0, this.maxLineChars))
+      return
+    }
+    const k = bucketIndex(e.time, this.window, this.bucketMs)
+    if (k === undefined) {
+      this.outsideWindow++
+      return
+    }
+    this.accept(e, this.buckets[k], line)
+  }
+
+  protected abstract parse(line: string): E | undefined
+  protected abstract accept(entry: E, bucket: B, line: string): void
+}

@@ -10,7 +10,7 @@
  */
 import type {HealthCheckLogSummary, HealthCheckReason, HealthCheckTarget, HealthTransition, LogSource} from '../snapshot/history-types.js'
 import type {Window} from './common.js'
-import {BoundedCounter, BoundedList, bucketCount, bucketIndex} from './common.js'
+import {BoundedCounter, BoundedList, WindowedLogSummariser, sortedCounts} from './common.js'
 import {splitLogLine} from './access-log.js'
 
 export interface HealthCheckEntry {
@@ -105,50 +105,35 @@ interface TargetAcc {
   obs: {t: number; pass: boolean; reason?: string; code?: string}[]
 }
 
-export class HealthCheckLogSummariser {
-  private lines = 0
-  private badLines = 0
-  private outsideWindow = 0
+type HealthBucket = {start: string; checks: number; failures: number}
+
+export class HealthCheckLogSummariser extends WindowedLogSummariser<HealthCheckEntry, HealthBucket> {
   private checks = 0
   private failures = 0
   private readonly byReason = new Map<HealthCheckReason, number>()
   private readonly targets = new Map<string, TargetAcc>()
-  private readonly buckets: {start: string; checks: number; failures: number}[]
   private readonly sample: BoundedList<string>
-  private readonly badSample = new BoundedList<string>(5)
-  private readonly bucketMs: number
 
   constructor(private readonly options: HealthSummariserOptions) {
-    this.bucketMs = options.bucketSeconds * 1000
+    super(options.window, options.bucketSeconds, (start) => ({start, checks: 0, failures: 0}))
     this.sample = new BoundedList(options.sampleLines ?? 20)
-    const n = bucketCount(options.window, this.bucketMs)
-    this.buckets = Array.from({length: n}, (_, k) => ({start: new Date(options.window.start + k * this.bucketMs).toISOString(), checks: 0, failures: 0}))
   }
 
-  add(line: string): void {
-    if (!line.trim()) return
-    this.lines++
-    const e = parseHealthCheckLine(line)
-    if (!e) {
-      this.badLines++
-      this.badSample.push(line.slice(0, 2000))
-      return
-    }
-    const k = bucketIndex(e.time, this.options.window, this.bucketMs)
-    if (k === undefined) {
-      this.outsideWindow++
-      return
-    }
+  protected parse(line: string): HealthCheckEntry | undefined {
+    return parseHealthCheckLine(line)
+  }
+
+  protected accept(e: HealthCheckEntry, bucket: HealthBucket, line: string): void {
     this.checks++
-    this.buckets[k].checks++
+    bucket.checks++
     const failed = e.status === 'fail'
     let reason: HealthCheckReason | undefined
     if (failed) {
       this.failures++
-      this.buckets[k].failures++
+      bucket.failures++
       reason = classifyHealthFailure(e)
       this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + 1)
-      this.sample.push(line.slice(0, 2000))
+      this.sample.push(line.slice(0, this.maxLineChars))
     }
     const acc = this.target(e)
     if (!acc) return
@@ -194,8 +179,7 @@ export class HealthCheckLogSummariser {
           prev = o.pass
           transitions.push({time: new Date(o.t).toISOString(), to: o.pass ? 'pass' : 'fail', ...(o.reason ? {reason: o.reason} : {}), ...(o.code ? {statusCode: o.code} : {})})
         }
-        const byReason: HealthCheckTarget['byReason'] = {}
-        for (const [k, v] of [...acc.byReason].sort((a, b) => b[1] - a[1])) byReason[k] = v
+        const byReason: HealthCheckTarget['byReason'] = sortedCounts(acc.byReason)
         return {
           target: acc.target,
           ...(acc.targetGroup ? {targetGroup: acc.targetGroup} : {}),
@@ -209,8 +193,7 @@ export class HealthCheckLogSummariser {
           transitions: transitions.slice(-maxTransitions),
         }
       })
-    const byReason: HealthCheckLogSummary['byReason'] = {}
-    for (const [k, v] of [...this.byReason].sort((a, b) => b[1] - a[1])) byReason[k] = v
+    const byReason: HealthCheckLogSummary['byReason'] = sortedCounts(this.byReason)
     return {
       source,
       lines: this.lines,
