@@ -9,6 +9,7 @@ import {awsErrorCode, describeAwsFailure, UserError} from '../lib/errors.js'
 import {elbv2Sdk} from '../lib/aws.js'
 import {CallRunner} from './runner.js'
 import {cmd} from '../lib/shell.js'
+import {editDistance} from '../lib/suggest.js'
 
 export type LbInput =
   | {kind: 'arn'; arn: string; region: string; type: 'app' | 'net' | 'gwy'; name: string}
@@ -78,16 +79,6 @@ export function closeNames(wanted: string, names: readonly string[], max = 3): s
     .filter(({n, d}) => d <= Math.max(2, Math.floor(w.length / 4)) || n.toLowerCase().includes(w) || w.includes(n.toLowerCase()))
     .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
   return scored.slice(0, max).map(({n}) => n)
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i]
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    prev = cur
-  }
-  return prev[b.length]
 }
 
 /**

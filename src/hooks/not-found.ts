@@ -3,7 +3,7 @@
  * or not. (@oclif/plugin-not-found suggests only on a terminal, by a prompt, and exits 127 otherwise.)
  */
 import type {Hook} from '@oclif/core'
-import {closest, distance} from 'fastest-levenshtein'
+import {nearest} from '../lib/suggest.js'
 import {EXIT} from '../lib/errors.js'
 
 const hook: Hook.CommandNotFound = async function (opts) {
@@ -11,9 +11,8 @@ const hook: Hook.CommandNotFound = async function (opts) {
   // With a space as the topic separator, oclif hands over the command and its arguments as one id: "diagnos:web-alb".
   const typed = opts.id.split(':')[0]
   const shown = typed.length > 60 ? `${typed.slice(0, 57)}...` : typed
-  const near = ids.length > 0 ? closest(typed, ids) : undefined
-  const close = near !== undefined && distance(typed, near) <= Math.max(2, Math.floor(typed.length / 3))
-  process.stderr.write(`Error: "${shown}" is not an ${opts.config.bin} command.${close ? ` Did you mean "${opts.config.bin} ${near}"?` : ''}\n`)
+  const near = nearest(typed, ids)
+  process.stderr.write(`Error: "${shown}" is not an ${opts.config.bin} command.${near ? ` Did you mean "${opts.config.bin} ${near}"?` : ''}\n`)
   process.stderr.write(`Hint: ${opts.config.bin} help lists the commands.\n`)
   // The hook's own exit: the process ends here with the user-error code, as a command's user error does.
   process.exit(EXIT.user)

@@ -11,7 +11,7 @@ import type {AwsOptions, SdkHooks} from './aws.js'
 import {EXIT, NO_CREDENTIALS, UserError, describeAwsFailure, noCredentials} from './errors.js'
 import {checkEndpointUrl, checkProfile, checkRegion} from './options.js'
 import {Progress} from './progress.js'
-import {distance as levenshtein} from 'fastest-levenshtein'
+import {nearest} from './suggest.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -283,13 +283,7 @@ function toUserError(err: Error, command?: {flags?: Record<string, unknown>; bas
 
 /** The flag closest to a mistyped one, when it is close enough to be what was meant. */
 export function closestFlag(typed: string, known: readonly string[]): string | undefined {
-  const word = typed.replace(/^-+/, '').replace(/=.*$/, '')
-  let best: {name: string; d: number} | undefined
-  for (const name of known) {
-    const d = levenshtein(word, name)
-    if (!best || d < best.d) best = {name, d}
-  }
-  return best && best.d <= Math.max(1, Math.floor(word.length / 3)) ? best.name : undefined
+  return nearest(typed.replace(/^-+/, '').replace(/=.*$/, ''), known, 1)
 }
 
 /**

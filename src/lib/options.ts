@@ -7,7 +7,7 @@ import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
-import {closest, distance} from 'fastest-levenshtein'
+import {nearest} from './suggest.js'
 import {UserError} from './errors.js'
 import {raw} from './shell.js'
 import type {Token} from './shell.js'
@@ -29,10 +29,9 @@ export function checkRegion(value: string, source = '--region', regions: readonl
   if (regions.includes(region)) return region
   const shown = region.length > 60 ? `${region.slice(0, 57)}...` : region
   if (region === '') throw new UserError(`${source} is empty.`, 'Pass a region such as --region eu-west-1.')
-  const near = closest(region.toLowerCase(), [...regions])
-  const close = near && distance(region.toLowerCase(), near) <= Math.max(2, Math.floor(region.length / 3))
+  const near = nearest(region.toLowerCase(), regions)
   throw new UserError(
-    close ? `"${shown}" (${source}) is not an AWS region; did you mean ${near}?` : `"${shown}" (${source}) is not an AWS region.`,
+    near ? `"${shown}" (${source}) is not an AWS region; did you mean ${near}?` : `"${shown}" (${source}) is not an AWS region.`,
     'Regions look like us-east-1 or eu-west-1; `aws ec2 describe-regions --all-regions` lists them.',
   )
 }
@@ -87,8 +86,8 @@ export async function checkProfile(profile: string, files: ProfileFiles = profil
       'Create it with `aws configure --profile NAME` (or `aws configure sso`), or drop --profile / AWS_PROFILE to use the environment\'s credentials.',
     )
   }
-  const near = closest(profile, names)
-  const suggestion = near && distance(profile, near) <= Math.max(2, Math.floor(profile.length / 3)) ? ` Did you mean "${near}"?` : ''
+  const near = nearest(profile, names)
+  const suggestion = near ? ` Did you mean "${near}"?` : ''
   throw new UserError(
     `The AWS profile "${shown}" does not exist; the profiles are: ${names.join(', ')}.`,
     `${suggestion ? suggestion.trim() + ' ' : ''}Profiles come from ${files.config} and ${files.credentials}.`,
