@@ -12,7 +12,7 @@ import {catalogueEntries} from '../src/rules/catalogue/index.js'
 import type {Category, RuleMeta} from '../src/rules/types.js'
 import {snapshotSchema} from '../src/snapshot/schema.js'
 import {reportSchema} from '../src/analyze/report-schema.js'
-import {DIAGNOSE_READ, DIAGNOSE_SSM, FIX_NGINX, policyDocument} from '../src/lib/permissions.js'
+import {DIAGNOSE_HISTORY, DIAGNOSE_READ, DIAGNOSE_SSM, FIX_NGINX, policyDocument} from '../src/lib/permissions.js'
 import type {PermissionSet} from '../src/lib/permissions.js'
 
 const CATEGORY_TITLES: Record<Category, string> = {
@@ -62,7 +62,7 @@ export function iamMarkdown(): string {
   const section = (title: string, sets: readonly PermissionSet[]) => [
     `## ${title}`,
     '',
-    ...sets.flatMap((s) => [`**${s.sid}**: ${s.why}`, '', ...s.actions.map((a) => `- \`${a}\``), '']),
+    ...sets.flatMap((s) => [`**${s.sid}**: ${s.why}`, '', ...s.actions.map((a) => `- \`${a}\``), ...(s.condition ? ['', `Condition: \`${JSON.stringify(s.condition)}\``] : []), '']),
   ]
   return [
     '# IAM permissions',
@@ -72,6 +72,7 @@ export function iamMarkdown(): string {
     '`asg-doctor policy` prints these as a policy document (`--for diagnose | diagnose-no-ssm | fix-nginx`). A missing permission never stops a diagnosis: the checks that need it report *could not check* and name the action.',
     '',
     ...section('diagnose: API reads (all that `--no-ssm` needs)', DIAGNOSE_READ),
+    ...section('diagnose: evidence over time (all that `--no-history` leaves out)', DIAGNOSE_HISTORY),
     ...section('diagnose: on-instance checks through SSM', DIAGNOSE_SSM),
     ...section('fix-nginx: on top of diagnose', FIX_NGINX),
     '## The diagnose policy document',

@@ -8,6 +8,8 @@ export interface PermissionSet {
   sid: string
   why: string
   actions: readonly string[]
+  /** An IAM condition block for the statement, when the actions should only apply through one path. */
+  condition?: Record<string, Record<string, string>>
 }
 
 /** `diagnose`, API reads only (all that `--no-ssm` needs): read-only Describe/Get/List calls. */
@@ -69,6 +71,34 @@ export const DIAGNOSE_READ = [
   },
 ] as const satisfies readonly PermissionSet[]
 
+/**
+ * `diagnose`, evidence over time (what `--no-history` leaves out): metrics, change history and the load balancer's
+ * access and health-check logs. All reads; kms:Decrypt only through S3, for log buckets encrypted with a KMS key.
+ */
+export const DIAGNOSE_HISTORY = [
+  {
+    sid: 'ReadMetrics',
+    why: 'The load balancer\'s, target groups\' and Auto Scaling groups\' CloudWatch metrics over the window (5xx, connection errors, healthy hosts, CPU).',
+    actions: ['cloudwatch:GetMetricData'],
+  },
+  {
+    sid: 'ReadChangeHistory',
+    why: 'What changed before the errors began: CloudTrail events on the resources in scope, Auto Scaling activities and instance refreshes, launch template versions.',
+    actions: ['cloudtrail:LookupEvents', 'autoscaling:DescribeInstanceRefreshes', 'autoscaling:DescribeScalingActivities', 'ec2:DescribeLaunchTemplateVersions'],
+  },
+  {
+    sid: 'ReadLoadBalancerLogs',
+    why: 'The access and health-check log objects of the window, from the bucket the load balancer\'s attributes name. Scope Resource to that bucket if you wish.',
+    actions: ['s3:ListBucket', 's3:GetObject'],
+  },
+  {
+    sid: 'DecryptLogsThroughS3',
+    why: 'Only for log buckets encrypted with a KMS key (SSE-KMS), and only through S3.',
+    actions: ['kms:Decrypt'],
+    condition: {StringLike: {'kms:ViaService': 's3.*.amazonaws.com'}},
+  },
+] as const satisfies readonly PermissionSet[]
+
 /** `diagnose` on the instances: the read-only diagnostic script sent through SSM (what `--no-ssm` leaves out). */
 export const DIAGNOSE_SSM = [
   {
@@ -100,29 +130,32 @@ export const FIX_NGINX = [
 ] as const satisfies readonly PermissionSet[]
 
 /** The IAM actions `diagnose` calls (API reads and the read-only script): what a check may declare it `requires`. */
-export type DiagnoseAction = (typeof DIAGNOSE_READ | typeof DIAGNOSE_SSM)[number]['actions'][number]
+export type DiagnoseAction = (typeof DIAGNOSE_READ | typeof DIAGNOSE_HISTORY | typeof DIAGNOSE_SSM)[number]['actions'][number]
 
 export type PolicyScope = 'diagnose' | 'diagnose-no-ssm' | 'fix-nginx'
 
 export function permissionSets(scope: PolicyScope): readonly PermissionSet[] {
   switch (scope) {
     case 'diagnose-no-ssm':
-      return DIAGNOSE_READ
+      return [...DIAGNOSE_READ, ...DIAGNOSE_HISTORY]
     case 'diagnose':
-      return [...DIAGNOSE_READ, ...DIAGNOSE_SSM]
+      return [...DIAGNOSE_READ, ...DIAGNOSE_HISTORY, ...DIAGNOSE_SSM]
     case 'fix-nginx':
-      return [...DIAGNOSE_READ, ...DIAGNOSE_SSM, ...FIX_NGINX]
+      return [...DIAGNOSE_READ, ...DIAGNOSE_HISTORY, ...DIAGNOSE_SSM, ...FIX_NGINX]
   }
 }
 
 /** An IAM policy document granting the scope's actions, one statement per purpose, actions deduplicated. */
-export function policyDocument(scope: PolicyScope): {Version: string; Statement: {Sid: string; Effect: 'Allow'; Action: string[]; Resource: string}[]} {
+export function policyDocument(scope: PolicyScope): {
+  Version: string
+  Statement: {Sid: string; Effect: 'Allow'; Action: string[]; Resource: string; Condition?: Record<string, Record<string, string>>}[]
+} {
   const seen = new Set<string>()
   const statements = []
   for (const set of permissionSets(scope)) {
     const actions = set.actions.filter((a) => !seen.has(a))
     actions.forEach((a) => seen.add(a))
-    if (actions.length) statements.push({Sid: set.sid, Effect: 'Allow' as const, Action: actions, Resource: '*'})
+    if (actions.length) statements.push({Sid: set.sid, Effect: 'Allow' as const, Action: actions, Resource: '*', ...(set.condition ? {Condition: set.condition} : {})})
   }
   return {Version: '2012-10-17', Statement: statements}
 }
