@@ -5,21 +5,27 @@
  * so a failure is recorded in the snapshot's errors and costs only its own part.
  */
 import type {CallRunner} from '../collect/runner.js'
+import type {AwsClients} from '../lib/aws.js'
 import type {HistorySection} from '../snapshot/history-types.js'
 import {HISTORY_VERSION} from '../snapshot/history-types.js'
 import type {Snapshot} from '../snapshot/types.js'
 import {AccessLogSummariser} from './access-log.js'
 import type {ChangeOptions, ChangeSenders} from './changes.js'
-import {collectChanges} from './changes.js'
+import {changeSenders, collectChanges} from './changes.js'
 import type {Window} from './common.js'
 import {isoWindow, windowEndingAt} from './common.js'
 import {HealthCheckLogSummariser} from './health-check-log.js'
 import type {GetMetricDataSender} from './metrics.js'
-import {choosePeriod, collectMetrics} from './metrics.js'
+import {choosePeriod, collectMetrics, getMetricDataSender} from './metrics.js'
 import type {LogKind, S3LogReader} from './s3-logs.js'
-import {readLogObjects} from './s3-logs.js'
+import {readLogObjects, s3LogReader} from './s3-logs.js'
 
 export const DEFAULT_SINCE_MS = 3 * 3_600_000
+/**
+ * The longest window: CloudTrail's event history keeps 90 days. CloudWatch keeps ALB metrics longer, at coarser
+ * periods with age (1 min for 15 days, 5 min for 63, 1 h for 455); the period is chosen to match (./common.ts).
+ */
+export const MAX_SINCE_MS = 90 * 86_400_000
 
 export interface HistoryDeps {
   runner: CallRunner
@@ -37,6 +43,28 @@ export interface HistoryOptions {
   window?: Window
   changes?: ChangeOptions
   logs?: {maxObjects?: number; maxBytes?: number; sampleLines?: number}
+}
+
+/**
+ * The senders of every history part, over the command's clients. Each SDK package and client is loaded when the
+ * first call of its part is made: with the logs off, S3 is never loaded.
+ */
+export function historySenders(aws: AwsClients): Required<Pick<HistoryDeps, 'getMetricData' | 'changes' | 's3'>> {
+  let metrics: GetMetricDataSender | undefined
+  let changes: ChangeSenders | undefined
+  let s3: S3LogReader | undefined
+  const change = () => (changes ??= changeSenders({cloudtrail: aws.cloudtrail, autoscaling: aws.autoscaling, ec2: aws.ec2}))
+  const reader = () => (s3 ??= s3LogReader(aws.s3))
+  return {
+    getMetricData: (input) => (metrics ??= getMetricDataSender(aws.cloudwatch))(input),
+    changes: {
+      lookupEvents: (i) => change().lookupEvents(i),
+      describeScalingActivities: (i) => change().describeScalingActivities(i),
+      describeInstanceRefreshes: (i) => change().describeInstanceRefreshes(i),
+      describeLaunchTemplateVersions: (i) => change().describeLaunchTemplateVersions(i),
+    },
+    s3: {list: (...a) => reader().list(...a), open: (...a) => reader().open(...a)},
+  }
 }
 
 /** The load balancer's log settings, from its attributes (`access_logs.s3.*`, `health_check_logs.s3.*`). */

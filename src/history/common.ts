@@ -118,11 +118,15 @@ export function bucketCount(w: Window, bucketMs: number): number {
 
 /**
  * A bucket size for a window: whole minutes, at most `maxBuckets` buckets (a sparkline of ~60-180 columns),
- * at least a minute (CloudWatch's finest regular period for these metrics).
+ * at least a minute (CloudWatch's finest regular period for these metrics). A window reaching further back than
+ * CloudWatch keeps per-minute data gets the period its age requires (GetMetricData refuses others): a multiple of
+ * 5 min past 15 days, of an hour past 63 days. Windows end now, so their length is the age of their start.
  */
 export function chooseBucketSeconds(w: Window, maxBuckets = 180): number {
   const seconds = Math.ceil((w.end - w.start) / 1000 / maxBuckets)
-  return Math.max(60, Math.ceil(seconds / 60) * 60)
+  const days = (w.end - w.start) / 86_400_000
+  const unit = days > 63 ? 3600 : days > 15 ? 300 : 60
+  return Math.max(60, Math.ceil(seconds / unit) * unit)
 }
 
 /** The account id and region in an ARN (`arn:aws:elasticloadbalancing:eu-west-1:123456789012:...`). */

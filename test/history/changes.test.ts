@@ -164,4 +164,18 @@ describe('collecting changes (aws-sdk-client-mock)', () => {
       ['cloudtrail:LookupEvents', true],
     ])
   })
+
+  it('stops asking CloudTrail once a lookup has failed (it fails alike for every resource), and lists the rest as skipped', async () => {
+    const clients = {cloudtrail: new CloudTrailClient(creds), autoscaling: new AutoScalingClient(creds), ec2: new EC2Client(creds)}
+    const ct = mockClient(clients.cloudtrail)
+    ct.on(LookupEventsCommand).rejects(Object.assign(new Error('denied'), {name: 'AccessDeniedException'}))
+    mockClient(clients.autoscaling).on(DescribeScalingActivitiesCommand).resolves({Activities: []}).on(DescribeInstanceRefreshesCommand).resolves({InstanceRefreshes: []})
+    mockClient(clients.ec2).on(DescribeLaunchTemplateVersionsCommand).resolves({LaunchTemplateVersions: []})
+    const runner = new CallRunner()
+    const w = {start: Date.parse('2026-11-29T18:00:00Z'), end: Date.parse('2026-11-29T19:00:00Z')}
+    const part = await collectChanges(runner, changeSenders(clients), healthyWorld(), w, {maxResources: 10, concurrency: 1, pacer: new Pacer(2, fakeClock())})
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(1)
+    expect(part.lookedUp).toHaveLength(1)
+    expect(part.skipped).toEqual(resourcesInScope(healthyWorld()).slice(1).map((r) => r.name))
+  })
 })

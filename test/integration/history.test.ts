@@ -6,7 +6,7 @@
  * moto has no CloudTrail LookupEvents: that one call, and only it, is injected here with a recorded answer; every
  * other call goes to moto. moto 5.2 does not implement DescribeInstanceRefreshes either: its failure is recorded
  * like any failed call, which the test checks. CloudWatch is spoken to in its query protocol under an endpoint
- * override (src/history/sdk.ts), which is what moto answers.
+ * override (src/lib/aws.ts), which is what moto answers.
  */
 import {gzipSync} from 'node:zlib'
 import {CreateBucketCommand, PutObjectCommand} from '@aws-sdk/client-s3'
@@ -14,11 +14,10 @@ import {PutMetricDataCommand} from '@aws-sdk/client-cloudwatch'
 import type {LookupEventsCommandInput} from '@aws-sdk/client-cloudtrail'
 import {ModifyLoadBalancerAttributesCommand} from '@aws-sdk/client-elastic-load-balancing-v2'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {AwsClients, clientConfig} from '../../src/lib/aws.js'
+import {AwsClients} from '../../src/lib/aws.js'
 import {collectSnapshot} from '../../src/collect/index.js'
 import {resolveLoadBalancer} from '../../src/collect/resolve.js'
 import {CallRunner} from '../../src/collect/runner.js'
-import {historyClients} from '../../src/history/sdk.js'
 import {collectHistory} from '../../src/history/collect.js'
 import {getMetricDataSender} from '../../src/history/metrics.js'
 import {changeSenders, Pacer} from '../../src/history/changes.js'
@@ -61,8 +60,7 @@ function accessEntry(t: Date, elb: number, target: string): string {
 }
 
 async function seedEvidence(): Promise<void> {
-  const config = clientConfig({region: 'us-east-1', endpointUrl: moto.endpoint})
-  const {cloudwatch, s3} = historyClients(config)
+  const {cloudwatch, s3} = new AwsClients({region: 'us-east-1', endpointUrl: moto.endpoint})
   const lb = world.albArn.split(':loadbalancer/')[1]
   // Two hours of per-minute points: no 5xx until 60 minutes ago, 25 a minute since.
   for (const metric of ['HTTPCode_ELB_5XX_Count', 'HTTPCode_ELB_502_Count', 'RequestCount']) {
@@ -124,8 +122,7 @@ describe('history collectors against moto', () => {
       {Key: 'health_check_logs.s3.prefix', Value: PREFIX},
     )
 
-    const hc = historyClients(clientConfig({region: 'us-east-1', endpointUrl: moto.endpoint}))
-    const senders = changeSenders({cloudtrail: hc.cloudtrail, autoscaling: aws.autoscaling, ec2: aws.ec2})
+    const senders = changeSenders({cloudtrail: aws.cloudtrail, autoscaling: aws.autoscaling, ec2: aws.ec2})
     // The one injected call: moto does not implement LookupEvents.
     const lookups: LookupEventsCommandInput[] = []
     senders.lookupEvents = async (input) => {
@@ -150,7 +147,7 @@ describe('history collectors against moto', () => {
     const runner = new CallRunner()
     // A fast pacer: the rate limit belongs to CloudTrail, which is injected here.
     const history = await collectHistory(
-      {runner, getMetricData: getMetricDataSender(hc.cloudwatch), changes: senders, s3: s3LogReader(hc.s3), now: () => NOW},
+      {runner, getMetricData: getMetricDataSender(aws.cloudwatch), changes: senders, s3: s3LogReader(aws.s3), now: () => NOW},
       snapshot,
       {sinceMs: 3 * 3_600_000, changes: {pacer: new Pacer(1000)}},
     )
