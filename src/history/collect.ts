@@ -21,11 +21,6 @@ import type {LogKind, S3LogReader} from './s3-logs.js'
 import {readLogObjects, s3LogReader} from './s3-logs.js'
 
 export const DEFAULT_SINCE_MS = 3 * 3_600_000
-/**
- * The longest window: CloudTrail's event history keeps 90 days. CloudWatch keeps ALB metrics longer, at coarser
- * periods with age (1 min for 15 days, 5 min for 63, 1 h for 455); the period is chosen to match (./common.ts).
- */
-export const MAX_SINCE_MS = 90 * 86_400_000
 
 export interface HistoryDeps {
   runner: CallRunner
@@ -79,7 +74,9 @@ export function logSettings(s: Snapshot, kind: LogKind): {enabled: boolean; buck
 }
 
 export async function collectHistory(deps: HistoryDeps, s: Snapshot, o: HistoryOptions = {}): Promise<HistorySection> {
-  const now = (deps.now ?? Date.now)()
+  // The window ends on the next whole minute: CloudWatch answers best, and the timeline's columns read best, on
+  // periods aligned to the clock.
+  const now = Math.ceil((deps.now ?? Date.now)() / 60_000) * 60_000
   const w = o.window ?? windowEndingAt(now, o.sinceMs ?? DEFAULT_SINCE_MS)
   const period = choosePeriod(w)
   const lb = s.elbv2.LoadBalancers[0]

@@ -7,6 +7,12 @@ export interface Window {
   end: number
 }
 
+/**
+ * The longest window: CloudTrail's event history keeps 90 days. CloudWatch keeps ALB metrics longer, at coarser
+ * periods with age (1 min for 15 days, 5 min for 63, 1 h for 455); `chooseBucketSeconds` picks the period to match.
+ */
+export const MAX_SINCE_MS = 90 * 86_400_000
+
 /** Parses a `--since`-style duration: `90m`, `3h`, `2d`, `45s`, or a bare number of minutes. */
 export function parseDuration(text: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$/i.exec(text)
