@@ -375,21 +375,26 @@ export async function collectChanges(runner: CallRunner, send: ChangeSenders, sn
   const lookedUp: string[] = []
   let truncated = false
   // A lookup that fails once it was paced and retried (denied, or an endpoint without CloudTrail) fails the same way
-  // for every resource: the rest are not asked, rather than paying ~0.5 s of the rate limit each for nothing.
+  // for every resource: the first is asked alone, and after a failure the rest are not asked, rather than paying
+  // ~0.5 s of the rate limit each for nothing.
   let failed = false
   const pacer = o.pacer ?? new Pacer(2)
   let next = 0
-  const worker = async () => {
-    while (next < candidates.length && !failed) {
-      const name = candidates[next++]
-      lookedUp.push(name)
-      const got = await lookupResourceEvents(runner, send.lookupEvents, pacer, name, w, o.maxPagesPerResource ?? 2)
-      failed ||= got.failed === true
-      truncated ||= got.truncated
-      events.push(...got.events)
-    }
+  const lookup = async (name: string) => {
+    lookedUp.push(name)
+    const got = await lookupResourceEvents(runner, send.lookupEvents, pacer, name, w, o.maxPagesPerResource ?? 2)
+    failed ||= got.failed === true
+    truncated ||= got.truncated
+    events.push(...got.events)
   }
-  const trail = Promise.all(Array.from({length: Math.min(o.concurrency ?? 2, candidates.length)}, worker))
+  const worker = async () => {
+    while (next < candidates.length && !failed) await lookup(candidates[next++])
+  }
+  const trail = (async () => {
+    if (candidates.length === 0) return
+    await lookup(candidates[next++])
+    await Promise.all(Array.from({length: Math.min(o.concurrency ?? 2, candidates.length - next)}, worker))
+  })()
 
   await Promise.all([activities, refreshes, versions, trail])
   launchTemplates.sort((a, b) => (a.launchTemplateId < b.launchTemplateId ? -1 : 1))
