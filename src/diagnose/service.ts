@@ -125,10 +125,15 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     deps.trace(`collected with ${collected.stats.calls} AWS calls in ${Date.now() - started} ms`)
     if (deps.endpointUrl) notes.push(`Collected from ${deps.endpointUrl} (endpoint override).`)
     // The history reads what collectSnapshot found and nothing the on-instance step writes: the two run at once.
-    const history = request.history ? collectHistoryInto(snapshot, clients, request.history.sinceMs, deps, calls) : undefined
+    let historyDone = false
+    const history = request.history ? collectHistoryInto(snapshot, clients, request.history.sinceMs, deps, calls).finally(() => (historyDone = true)) : undefined
     history?.catch(() => undefined)
     notes.push(...(await collectFromInstances(snapshot, clients, request, deps, calls)))
-    if (history) await history
+    if (history) {
+      // CloudTrail's lookups (about two a second) are what usually outlasts the on-instance step.
+      if (!historyDone && request.ssm) deps.progress('Still reading the change history (CloudTrail answers about two lookups a second)…')
+      await history
+    }
     const all = calls.stats()
     stats = {calls: all.calls, ms: Date.now() - started, byApi: all.perApi}
   }
