@@ -5,7 +5,7 @@
  */
 import type {AnalysisContext} from '../../analyze/context.js'
 import type {Rule, RuleOutcome} from '../types.js'
-import {at, historyOf, instanceLogsCommand, missingParts, onsetText, sessionCommand} from './util.js'
+import {at, entryText, historyOf, instanceLogsCommand, missingParts, onsetText, sampledEntries, sessionCommand} from './util.js'
 
 const ID = 'application-5xx'
 
@@ -34,7 +34,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
       evidence: [
         metric ? `HTTPCode_Target_5XX_Count over the window: ${count}` : `access logs: ${fromLogs} entries whose target_status_code is the 5xx the client got`,
         ...(a ? [`5xx by target: ${Object.entries(a.byTarget).slice(0, 5).map(([t, n]) => `${h.instanceAt(t) ?? t} ${n}`).join(', ')}`] : []),
-        ...(a?.sample.filter((l) => / 5\d\d 5\d\d /.test(l)).slice(0, 2).map((l) => `sample: ${l.slice(0, 200)}`) ?? []),
+        ...sampledEntries(h, (e) => e.targetStatusCode !== undefined && e.targetStatusCode >= 500 && e.targetStatusCode === e.elbStatusCode).slice(0, 2).map((e) => `sample: ${entryText(e)}`),
       ],
       data: {count, elb5xx: elb, instanceIds: instances, since},
       remediation: {

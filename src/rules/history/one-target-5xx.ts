@@ -7,7 +7,7 @@ import type {AnalysisContext} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
 import {cmd} from '../../lib/shell.js'
 import type {Rule, RuleOutcome} from '../types.js'
-import {historyOf, missingParts, sessionCommand} from './util.js'
+import {entryText, historyOf, missingParts, sampledEntries, sessionCommand} from './util.js'
 
 const ID = 'one-target-5xx'
 const SHARE = 0.8
@@ -25,6 +25,8 @@ function check(ctx: AnalysisContext): RuleOutcome {
   const [target, count] = targets.sort((x, y) => y[1] - x[1])[0]
   if (count / reached < SHARE) return []
   const instanceId = h.instanceAt(target)
+  // An instance that was leaving fails its in-flight requests: deregistration-5xx says why, not this.
+  if (instanceId && (h.section.changes?.events ?? []).some((e) => e.what === 'Terminate' && e.resources.includes(instanceId))) return []
   const tg = ctx.targetGroups.find((g) => instanceId && ctx.targetHealth(g.TargetGroupArn ?? '').some((d) => d.Target?.Id === instanceId)) ?? ctx.targetGroups[0]
   const tgArn = tg?.TargetGroupArn ?? ''
   const registered = ctx.targetHealth(tgArn).length
@@ -47,7 +49,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
       resources: [who, tgArn].filter(Boolean),
       evidence: [
         `5xx by target: ${Object.entries(a.byTarget).slice(0, 5).map(([t, n]) => `${h.instanceAt(t) ?? t} ${n}`).join(', ')}`,
-        ...a.sample.filter((l) => l.includes(` ${target} `)).slice(0, 2).map((l) => `sample: ${l.slice(0, 200)}`),
+        ...sampledEntries(h, (e) => e.target === target).slice(0, 2).map((e) => `sample: ${entryText(e)}`),
       ],
       data: {target, instanceId, count, reached, targetGroupArn: tgArn},
       remediation: {

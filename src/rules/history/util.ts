@@ -142,13 +142,18 @@ export function keepaliveEvidence(h: HistoryView): KeepaliveEvidence | undefined
   if (a) {
     const closed502 = a.byCause['target-connection-error'] ?? 0
     if (closed502 < 2 || (connectionErrors ?? 0) * 2 >= closed502) return undefined
-    const samples = a.sample.map(parseAccessLogLine).filter((e): e is AccessLogEntry => e !== undefined && isClosed502(e))
+    const samples = sampledEntries(h, isClosed502)
     return {closed502, samples, ...(connectionErrors !== undefined ? {connectionErrors} : {}), source: 'access logs'}
   }
   const m502 = h.lbMetric('HTTPCode_ELB_502_Count')
   const n = h.total(m502)
   if (!m502 || n < 2 || connectionErrors === undefined || connectionErrors * 2 >= n) return undefined
   return {closed502: 0, samples: [], connectionErrors, metric502: n, source: 'CloudWatch'}
+}
+
+/** The sampled 5xx lines of the access logs that `keep` accepts, parsed. */
+export function sampledEntries(h: HistoryView, keep: (e: AccessLogEntry) => boolean): AccessLogEntry[] {
+  return (h.accessLogs?.sample ?? []).map(parseAccessLogLine).filter((e): e is AccessLogEntry => e !== undefined && keep(e))
 }
 
 /** A sampled entry in a few words: when, which target, the processing times and the two status codes. */
