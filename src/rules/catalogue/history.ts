@@ -23,7 +23,7 @@ export const historyCatalogue = [
     title: 'The targets closed kept-alive connections: 502s',
     severity: 'error',
     description:
-      "The access log's 502s with no response from the target (target_status_code `-`, processing times of -1) while the connections did open (TargetConnectionErrorCount stays low): the target closed an idle kept-alive connection the load balancer was reusing. Certain when nginx's keepalive_timeout is found not longer than the idle timeout on the instances.",
+      "The access log's 502s with no response from the target (target_status_code `-`, processing times of -1) while the connections did open (TargetConnectionErrorCount stays low) and the targets passed their health checks: the target closed an idle kept-alive connection the load balancer was reusing. Certain when nginx's keepalive_timeout is found not longer than the idle timeout on the instances.",
     risk: "The classic source of intermittent 502s with every target healthy: the application's keep-alive timeout is shorter than the load balancer's idle timeout.",
     requires: ['s3:ListBucket'],
   },

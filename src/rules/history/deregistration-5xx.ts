@@ -36,7 +36,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
   if (shortDelay.length === 0) return []
 
   // The intervals while a leaving instance drained (from its exit to the end of the longest delay, plus one interval).
-  const step = signal.stepSeconds * 1000
+  const step = Math.max(1, signal.stepSeconds) * 1000
   const delay = Math.max(...shortDelay.map((x) => x.delay))
   const draining = new Set<number>()
   for (const e of exits) {

@@ -133,11 +133,15 @@ export const isClosed502 = (e: AccessLogEntry): boolean => e.elbStatusCode === 5
 /**
  * The keep-alive pattern: 502s without a response from the target, while the connections to the targets were made
  * (TargetConnectionErrorCount stays under half of them: a refused or unreachable target raises it, a kept-alive
- * connection closed by the target does not). From the access logs when they were read; else, weaker, CloudWatch's
- * 502s with no connection errors.
+ * connection closed by the target does not) and the targets passed their health checks (under 10% failed, when
+ * the health-check logs were read). From the access logs when they were read; else, weaker, CloudWatch's 502s with
+ * no connection errors.
  */
 export function keepaliveEvidence(h: HistoryView): KeepaliveEvidence | undefined {
   const connectionErrors = h.lbCount('TargetConnectionErrorCount')
+  // Targets failing their health checks refuse or drop connections too: that is not a kept-alive connection closed.
+  const hc = h.healthCheckLogs
+  if (hc && hc.checks > 0 && hc.failures / hc.checks >= 0.1) return undefined
   const a = h.accessLogs
   if (a) {
     const closed502 = a.byCause['target-connection-error'] ?? 0

@@ -5,7 +5,7 @@ import {rule} from '../../../src/rules/history/keepalive-502s.js'
 import {rule as nginxRule} from '../../../src/rules/instance/nginx-keepalive-shorter-than-idle-timeout.js'
 import {healthySsmWorld} from '../../fixtures/ssm.js'
 import {INSTANCE_IDS} from '../../fixtures/world.js'
-import {quietHistory} from '../../history/section.js'
+import {healthCheckLogs, healthLines, quietHistory} from '../../history/section.js'
 import {edit, sample, worldWith} from '../instance/helpers.js'
 import {findings, outcome, worldWithHistory} from './helpers.js'
 import {keepalive} from './scenarios.js'
@@ -71,5 +71,13 @@ describe('keepalive-502s', () => {
     const [n] = findings(nginxRule, worldWithHistory(quietHistory(), withNginx('30s')))
     expect(n.severity).toBe('warning')
     expect(n.explains).toBeUndefined()
+  })
+})
+
+describe('keepalive-502s, told apart from targets that were down', () => {
+  it('is not the pattern when the health-check logs show the targets failing', () => {
+    const h = keepalive()
+    h.healthCheckLogs = healthCheckLogs(healthLines(60, (m) => (m >= 20 ? 'ConnectionRefused' : undefined)), 60)
+    expect(findings(rule, worldWithHistory(h))).toEqual([])
   })
 })
