@@ -79,7 +79,9 @@ function rollback(ctx: AnalysisContext, c: RelevantChange, all: RelevantChange[]
   const refresh = all.find((x) => x.kind === 'instance-refresh' && /InProgress|Pending/i.test(x.event.status ?? ''))
   for (const g of refresh ? groupsOf(ctx, refresh) : []) commands.push(cmd`aws autoscaling cancel-instance-refresh --auto-scaling-group-name ${g.AutoScalingGroupName} ${ctx.regionFlag}`)
   if (version?.version !== undefined && version.version > 1) {
-    const previous = version.version - 1
+    // The version before it that still exists, when the snapshot lists the template's versions.
+    const known = ctx.launchTemplateVersions().filter((v) => v.LaunchTemplateId === version.id && (v.VersionNumber ?? 0) < version.version!).map((v) => v.VersionNumber ?? 0)
+    const previous = known.length ? Math.max(...known) : version.version - 1
     for (const g of groups.length ? groups : groupsOf(ctx, c, version.id)) {
       const name = g.AutoScalingGroupName ?? ''
       // With no healthy target left, replacing every instance at once is the fastest way back; otherwise keep most serving.

@@ -42,6 +42,14 @@ describe('change-before-5xx-onset', () => {
     expect(report.rootCauses[0].symptoms.map((s) => s.ruleId)).toEqual(expect.arrayContaining(['alb-5xx-in-window', 'launch-template-no-web-server', 'target-health-unhealthy']))
   })
 
+  it('rolls back to the latest version before it that still exists', () => {
+    const w = deployedWorld()
+    const v = w.history!.changes!.events.find((e) => e.source === 'launch-template-version')!
+    v.id = `${v.resources[0]}:5`
+    const [f] = findings(rule, w)
+    expect(f.remediation.commands).toContain('aws autoscaling update-auto-scaling-group --auto-scaling-group-name web-asg --launch-template LaunchTemplateId=lt-0abcdef1234567890,Version=2 --region us-east-1')
+  })
+
   it('a security-group change 40 minutes before is only possible, and points at its CloudTrail record', () => {
     const h = keepalive()
     h.changes!.events = [{...change(1, 'RevokeSecurityGroupIngress', WEB_SG, ALICE), id: 'a1b2c3d4-0000-4000-8000-000000000009'}]
