@@ -50,7 +50,7 @@ describe('change-before-5xx-onset', () => {
     expect(f.remediation.commands).toContain('aws autoscaling update-auto-scaling-group --auto-scaling-group-name web-asg --launch-template LaunchTemplateId=lt-0abcdef1234567890,Version=2 --region us-east-1')
   })
 
-  it('a security-group change 40 minutes before is only possible, and points at its CloudTrail record', () => {
+  it('a security-group change 20 minutes before is only possible, and points at its CloudTrail record', () => {
     const h = keepalive()
     h.changes!.events = [{...change(1, 'RevokeSecurityGroupIngress', WEB_SG, ALICE), id: 'a1b2c3d4-0000-4000-8000-000000000009'}]
     const [f] = findings(rule, worldWithHistory(h))
