@@ -23,6 +23,7 @@ const CATEGORY_TITLES: Record<Category, string> = {
   network: 'Network path (security groups, NACLs, routes)',
   ssm: 'SSM reachability',
   instance: 'On the instances (through SSM)',
+  history: 'Over time (metrics, change history, access and health-check logs)',
 }
 
 export function checksMarkdown(entries: readonly RuleMeta[] = catalogueEntries): string {

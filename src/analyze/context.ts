@@ -25,6 +25,7 @@ import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import type {Confidence, Finding, FindingRef, Remediation, RuleId, RuleMeta, Severity} from '../rules/types.js'
 import {catalogue} from '../rules/catalogue/index.js'
 import {freeNaclRuleNumbers} from './network.js'
+import {HistoryView} from './history-view.js'
 import {raw, shellCommand} from '../lib/shell.js'
 import type {Raw} from '../lib/shell.js'
 
@@ -72,6 +73,8 @@ export class AnalysisContext<Id extends string = RuleId> {
   private readonly naclBySubnet = new Map<string, J<NetworkAcl>>()
   /** NACL rule numbers proposed by this analysis's remediations: per ACL and direction, entry -> number. */
   private readonly naclProposals = new Map<string, Map<string, number>>()
+  /** The history view, built on first use (null: the snapshot has no history section). */
+  private historyView?: HistoryView | null
 
   constructor(
     snapshot: Snapshot,
@@ -203,6 +206,22 @@ export class AnalysisContext<Id extends string = RuleId> {
       const n = proposed.get(k)
       return n !== undefined && n < below ? n : undefined
     })
+  }
+
+  /**
+   * The evidence over time (the snapshot's `history` section) with its analysis: onset, shape, the changes before
+   * the onset, series and log summaries by what they are. Computed once per analysis, on first use; undefined when
+   * the snapshot has no history (`--no-history`, or written before it existed).
+   */
+  get history(): HistoryView | undefined {
+    if (this.historyView === undefined) {
+      const h = this.snapshot.history
+      const byIp = new Map<string, string>()
+      for (const i of this.instances) if (i.PrivateIpAddress && i.InstanceId) byIp.set(i.PrivateIpAddress, i.InstanceId)
+      const bucket = (base: string) => (this.lbAttribute(`${base}.enabled`) === 'true' ? this.lbAttribute(`${base}.bucket`) || undefined : undefined)
+      this.historyView = h ? new HistoryView(h, this.snapshot.errors, {accessLogsBucket: bucket('access_logs.s3'), healthCheckLogsBucket: bucket('health_check_logs.s3')}, byIp) : null
+    }
+    return this.historyView ?? undefined
   }
 
   // ---- collection errors ---------------------------------------------------------------------------------

@@ -224,3 +224,53 @@ export function analyzeHistory(h: HistorySection, o: OnsetOptions = {}): History
     : []
   return {signal: {id: s.id, label: s.label, source: s.source}, totalErrors, ...(onset ? {onset} : {}), shape, ...(nearest ? {nearestChange: nearest} : {}), changesBeforeOnset: before}
 }
+
+/** What kind of configuration a change touched, for the changes that can start 5xx. */
+export type ChangeKind = 'launch-template' | 'auto-scaling-group' | 'instance-refresh' | 'security-group' | 'network-acl' | 'route-table' | 'listener' | 'target-group' | 'load-balancer'
+
+/** CloudTrail event names that change what serves traffic, by the kind of resource they change. */
+const TRAIL_KINDS: [RegExp, ChangeKind][] = [
+  [/^(CreateLaunchTemplateVersion|ModifyLaunchTemplate)$/, 'launch-template'],
+  [/^(StartInstanceRefresh|RollbackInstanceRefresh)$/, 'instance-refresh'],
+  [/^(UpdateAutoScalingGroup|AttachLoadBalancerTargetGroups|DetachLoadBalancerTargetGroups|AttachTrafficSources|DetachTrafficSources|SuspendProcesses|PutLifecycleHook)$/, 'auto-scaling-group'],
+  [/^(AuthorizeSecurityGroup(Ingress|Egress)|RevokeSecurityGroup(Ingress|Egress)|ModifySecurityGroupRules|ModifyInstanceAttribute|ModifyNetworkInterfaceAttribute)$/, 'security-group'],
+  [/^(CreateNetworkAclEntry|ReplaceNetworkAclEntry|DeleteNetworkAclEntry|ReplaceNetworkAclAssociation)$/, 'network-acl'],
+  [/^(CreateRoute|ReplaceRoute|DeleteRoute|AssociateRouteTable|DisassociateRouteTable|ReplaceRouteTableAssociation)$/, 'route-table'],
+  [/^(CreateListener|ModifyListener|DeleteListener|CreateRule|ModifyRule|DeleteRule|SetRulePriorities)$/, 'listener'],
+  [/^(ModifyTargetGroup|ModifyTargetGroupAttributes|RegisterTargets|DeregisterTargets)$/, 'target-group'],
+  [/^(ModifyLoadBalancerAttributes|SetSecurityGroups|SetSubnets|SetIpAddressType)$/, 'load-balancer'],
+]
+
+/**
+ * The kind of a change that can start 5xx, or undefined for one that cannot by itself (a launch or termination of
+ * the group's own churn, a tag). A new launch template version counts: the group launches it on the next scale-out.
+ */
+export function changeKind(e: ChangeEvent): ChangeKind | undefined {
+  if (e.source === 'launch-template-version') return 'launch-template'
+  if (e.source === 'instance-refresh') return 'instance-refresh'
+  if (e.source !== 'cloudtrail') return undefined
+  return TRAIL_KINDS.find(([re]) => re.test(e.what))?.[1]
+}
+
+export interface RelevantChange {
+  event: ChangeEvent
+  kind: ChangeKind
+  secondsBeforeOnset: number
+}
+
+/**
+ * The changes that can start 5xx, at or before the onset's interval ends and at most `lookbackSeconds` before the
+ * onset, newest first. Where CloudTrail and the launch template's own record tell of one version, both are kept:
+ * the trail names who.
+ */
+export function relevantChangesBefore(changes: readonly ChangeEvent[], onset: Onset, stepSeconds: number, lookbackSeconds = 3600): RelevantChange[] {
+  const at = Date.parse(onset.time)
+  const out: RelevantChange[] = []
+  for (const event of changes) {
+    const kind = changeKind(event)
+    const t = Date.parse(event.time)
+    if (!kind || t > at + stepSeconds * 1000 || t < at - lookbackSeconds * 1000) continue
+    out.push({event, kind, secondsBeforeOnset: Math.round((at - t) / 1000)})
+  }
+  return out.sort((a, b) => a.secondsBeforeOnset - b.secondsBeforeOnset || Number(b.event.source === 'cloudtrail') - Number(a.event.source === 'cloudtrail'))
+}

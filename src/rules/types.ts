@@ -14,7 +14,7 @@ export type Severity = (typeof SEVERITIES)[number]
 /** How sure a finding is: `certain` is read straight off the evidence; `likely` is an inference. */
 export type Confidence = 'certain' | 'likely' | 'possible'
 
-export type Category = 'listener' | 'target-health' | 'health-check' | 'auto-scaling' | 'network' | 'ssm' | 'instance'
+export type Category = 'listener' | 'target-health' | 'health-check' | 'auto-scaling' | 'network' | 'ssm' | 'instance' | 'history'
 
 export interface RuleMeta {
   /** Stable id, kebab-case, never reused: it is part of the --json contract. */

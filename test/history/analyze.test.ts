@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {analyzeHistory, classifyShape, errorSignal, findOnset, nearestChangeBefore, seriesOnGrid} from '../../src/history/analyze.js'
+import {analyzeHistory, changeKind, classifyShape, errorSignal, findOnset, nearestChangeBefore, relevantChangesBefore, seriesOnGrid} from '../../src/history/analyze.js'
 import {START, change, minute, section, series} from './section.js'
 
 const flat = (n: number, v = 0) => Array.from({length: n}, () => v)
@@ -84,5 +84,39 @@ describe('the error signal and the nearest change', () => {
     expect(a).toMatchObject({totalErrors: 600, onset: {time: minute(40)}, shape: {shape: 'steady'}, nearestChange: {event: {what: 'RevokeSecurityGroupIngress', who: 'alice'}, secondsBeforeOnset: 180}})
     expect(a.changesBeforeOnset).toHaveLength(1)
     expect(analyzeHistory({version: 1, window: {start: minute(0), end: minute(5)}, notes: []})).toMatchObject({totalErrors: 0, shape: {shape: 'none'}})
+  })
+})
+
+describe('the changes that can start 5xx', () => {
+  it('kinds: launch template versions and refreshes from their own records, CloudTrail writes by resource, nothing for churn or tags', () => {
+    expect(changeKind({time: minute(0), source: 'launch-template-version', what: 'CreateLaunchTemplateVersion', resources: ['lt-1']})).toBe('launch-template')
+    expect(changeKind({time: minute(0), source: 'instance-refresh', what: 'InstanceRefresh', resources: ['web-asg']})).toBe('instance-refresh')
+    expect(changeKind(change(0, 'RevokeSecurityGroupIngress', 'sg-1'))).toBe('security-group')
+    expect(changeKind(change(0, 'ReplaceNetworkAclEntry', 'acl-1'))).toBe('network-acl')
+    expect(changeKind(change(0, 'DeleteRoute', 'rtb-1'))).toBe('route-table')
+    expect(changeKind(change(0, 'ModifyRule', 'rule'))).toBe('listener')
+    expect(changeKind(change(0, 'ModifyTargetGroupAttributes', 'tg'))).toBe('target-group')
+    expect(changeKind(change(0, 'ModifyLoadBalancerAttributes', 'lb'))).toBe('load-balancer')
+    expect(changeKind(change(0, 'CreateTags', 'sg-1'))).toBeUndefined()
+    expect(changeKind({time: minute(0), source: 'autoscaling-activity', what: 'Launch', resources: ['web-asg']})).toBeUndefined()
+  })
+
+  it('keeps those of the hour before the onset (and its own interval), newest first, CloudTrail first at a tie', () => {
+    const onset = findOnset([...flat(90), ...flat(30, 50)], START, 60)!
+    const events = [
+      change(10, 'ModifyListener', 'l'),
+      change(40, 'RevokeSecurityGroupIngress', 'sg-1'),
+      {time: minute(85), source: 'launch-template-version' as const, what: 'CreateLaunchTemplateVersion', resources: ['lt-1'], id: 'lt-1:2'},
+      change(85, 'CreateLaunchTemplateVersion', 'lt-1', 'alice'),
+      change(88, 'CreateTags', 'sg-1'),
+      change(90, 'ModifyTargetGroup', 'tg'),
+      change(95, 'ModifyRule', 'r'),
+    ]
+    expect(relevantChangesBefore(events, onset, 60).map((c) => [c.event.what, c.event.source, c.secondsBeforeOnset])).toEqual([
+      ['ModifyTargetGroup', 'cloudtrail', 0],
+      ['CreateLaunchTemplateVersion', 'cloudtrail', 300],
+      ['CreateLaunchTemplateVersion', 'launch-template-version', 300],
+      ['RevokeSecurityGroupIngress', 'cloudtrail', 3000],
+    ])
   })
 })

@@ -27,6 +27,9 @@ import {
   PUBLIC_SUBNETS, REGION, TG_ARN, TG_NAME, VPC_ID, WEB_SG, healthyWorld,
 } from '../fixtures/world.js'
 import {edit, run, sample, section} from '../rules/instance/helpers.js'
+import {worldWithHistory} from '../rules/history/helpers.js'
+import {badDeploy, drained, flapping, keepalive, oneBadTarget} from '../rules/history/scenarios.js'
+import {historySection} from '../history/section.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'asgd-hostile-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
@@ -150,6 +153,24 @@ const WORLDS: Record<string, () => Snapshot> = {
     w.elbv2.TargetHealthDescriptions[TG_ARN] = []
     return w
   },
+  history() {
+    const w = worldWithHistory(keepalive())
+    w.onInstance = section(INSTANCE_IDS.map((id) => run(id, edit(sample('al2023-healthy'), {'nginx.keepalive': '75s'}))))
+    return w
+  },
+  deploy() {
+    const w = worldWithHistory(badDeploy())
+    w.ec2.LaunchTemplateVersions.push({...structuredClone(w.ec2.LaunchTemplateVersions[0]), VersionNumber: 2, DefaultVersion: false})
+    return w
+  },
+  oneTarget: () => worldWithHistory(oneBadTarget()),
+  drained() {
+    const w = worldWithHistory(drained())
+    w.elbv2.TargetGroupAttributes[TG_ARN] = [{Key: 'deregistration_delay.timeout_seconds', Value: '20'}]
+    return w
+  },
+  flapping: () => worldWithHistory(flapping({with5xx: true})),
+  logsOff: () => worldWithHistory(historySection({minutes: 60})),
   unused() {
     const w = healthyWorld()
     w.ec2.Instances[0].State = {Code: 80, Name: 'stopped'}
@@ -213,6 +234,8 @@ describe('every printed command, with hostile names, ids and paths in the snapsh
       'target-health-unused', 'sg-instance-ingress', 'sg-alb-egress', 'nacl-blocks-traffic', 'alb-subnet-no-igw-route', 'instance-subnet-no-egress',
       'nginx-not-installed', 'nginx-config-invalid', 'nothing-listening-on-port', 'instance-disk-full', 'nginx-keepalive-shorter-than-idle-timeout',
       'nginx-not-enabled', 'nginx-not-running', 'health-path-local-failure', 'instance-command-no-answer',
+      'alb-5xx-in-window', 'keepalive-502s', 'change-before-5xx-onset', 'one-target-5xx', 'deregistration-5xx', 'health-checks-flapping',
+      'application-5xx', 'access-logs-off', 'health-check-logs-off',
     ]) {
       expect(rules, id).toContain(id)
     }

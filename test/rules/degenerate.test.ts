@@ -14,6 +14,21 @@ import type {Snapshot} from '../../src/snapshot/types.js'
 import {healthySsmWorld} from '../fixtures/ssm.js'
 import {ALB_ARN, ASG_NAME, INSTANCE_IDS, TG_ARN, WEB_SG} from '../fixtures/world.js'
 import {edit, sample, worldWith} from './instance/helpers.js'
+import {TARGETS, change, healthLines, historySection, minute, trafficLines} from '../history/section.js'
+import {app500, closed502, setLogs} from './history/helpers.js'
+
+/** An hour with every kind of trouble the history rules look for: keep-alive 502s, one target's 500s, a flapping target, a change and a termination before the onset, slow requests. */
+const TROUBLED = historySection({
+  minutes: 60,
+  metrics: {minutes: 60, elb502: (m) => (m >= 30 && m % 3 === 0 ? 3 : undefined), target5xx: (m) => (m >= 30 ? 2 : undefined), unhealthy: (m) => (m >= 30 && m % 4 < 2 ? 1 : 0), responseTimeP99: () => 45},
+  access: trafficLines({minutes: 60, extra: (m) => (m >= 30 ? [closed502(m, 5, TARGETS[m % 3]), app500(m, 9, TARGETS[0]), app500(m, 19, TARGETS[0])] : [])}),
+  health: healthLines(60, (m, t) => (t === TARGETS[1] && m >= 30 && m % 4 < 2 ? 'ConnectionTimeout' : undefined)),
+  changes: [
+    change(25, 'AuthorizeSecurityGroupIngress', WEB_SG, 'arn:aws:iam::123456789012:user/alice'),
+    change(27, 'CreateLaunchTemplateVersion', 'lt-0abcdef1234567890', 'arn:aws:iam::123456789012:user/alice'),
+    {time: minute(29), source: 'autoscaling-activity', what: 'Terminate', resources: [ASG_NAME, 'i-0old0000000000001'], who: 'autoscaling', status: 'Successful'},
+  ],
+})
 
 /** `/dev/null` in a shell command is not a missing value. */
 const BAD_WORDS = /\b(undefined|NaN)\b|(?<!\/dev\/)\bnull\b/
@@ -117,6 +132,25 @@ const DEGENERATE: Record<string, Edit> = {
   'on-instance results with nothing parsed': (w) => {
     for (const r of w.onInstance?.runs ?? []) delete r.parsed
   },
+  'a history section with no part at all': (w) => {
+    if (w.history) w.history = {version: 1, window: w.history.window, notes: []}
+  },
+  'a history whose log summaries read no object and whose series have no points': (w) => {
+    const h = w.history
+    if (!h) return
+    for (const s of h.metrics?.series ?? []) {
+      s.timestamps = []
+      s.values = []
+    }
+    if (h.accessLogs) h.accessLogs.source.objectsRead = 0
+    if (h.healthCheckLogs) h.healthCheckLogs.source.objectsRead = 0
+  },
+  'history with the changes of unknown resources, and metrics without dimensions': (w) => {
+    const h = w.history
+    if (!h) return
+    for (const e of h.changes?.events ?? []) e.resources = []
+    for (const s of h.metrics?.series ?? []) s.dimensions = {}
+  },
   'on-instance results with every key missing': (w) => {
     w.onInstance = worldWith(edit(sample('al2023-healthy'), {nginx_installed: undefined, nginx_active: undefined, listen: undefined, health_code: undefined})).onInstance
   },
@@ -136,6 +170,11 @@ const BROKEN: Record<string, Edit> = {
       g.IpPermissions = []
       g.IpPermissionsEgress = []
     }
+  },
+  'with intermittent 5xx, a change before them and a flapping target in the window': (w) => {
+    w.history = structuredClone(TROUBLED)
+    setLogs(w, false, true)
+    w.history.accessLogs = structuredClone(TROUBLED.accessLogs)
   },
   'with the Auto Scaling group detached and stopped instances': (w) => {
     for (const g of w.autoscaling.AutoScalingGroups) g.TargetGroupARNs = []

@@ -17,6 +17,8 @@ import type {Snapshot} from '../../src/snapshot/types.js'
 import {healthySsmWorld} from '../fixtures/ssm.js'
 import {healthyWorld} from '../fixtures/world.js'
 import {sample, worldWith} from './instance/helpers.js'
+import {quietHistory} from '../history/section.js'
+import {worldWithHistory} from './history/helpers.js'
 
 const RULES_DIR = fileURLToPath(new URL('../../src/rules/', import.meta.url))
 const PACKS = readdirSync(RULES_DIR, {withFileTypes: true})
@@ -39,12 +41,13 @@ const files: RuleFile[] = await Promise.all(
       }),
   ),
 )
+const QUIET = quietHistory()
 const catalogueIds: string[] = catalogueEntries.map((m) => m.id)
 const ruleFiles = files.filter((f) => f.rule !== undefined)
 
 describe('rule registration', () => {
   it('finds the packs and their rule files (the test itself looks in the right place)', () => {
-    expect(PACKS.sort()).toEqual(['health', 'instance', 'network', 'ssm'])
+    expect(PACKS.sort()).toEqual(['health', 'history', 'instance', 'network', 'ssm'])
     expect(ruleFiles.length).toBe(allRules.length)
   })
 
@@ -76,6 +79,7 @@ describe('rule registration', () => {
     ['the healthy world without SSM or on-instance data', healthyWorld],
     ['the healthy world with SSM readiness', healthySsmWorld],
     ['the healthy world with on-instance results', () => worldWith(sample('al2023-healthy'), (w) => void healthySsmWorld(w))],
+    ['the healthy world with a quiet hour of history', () => worldWithHistory(structuredClone(QUIET))],
   ]
   for (const [label, make] of worlds) {
     it(`runs every rule on ${label}: each returns an outcome and finds nothing`, () => {
@@ -90,6 +94,7 @@ describe('rule registration', () => {
   it('runs every rule on the fully collected healthy world, none of them only "not applicable"', () => {
     const w = worldWith(sample('al2023-healthy'))
     healthySsmWorld(w)
+    worldWithHistory(structuredClone(QUIET), w)
     const notApplicable = allRules.filter((r) => !Array.isArray(r.check(new AnalysisContext(w)))).map((r) => r.id)
     // Rules that only apply to an internal load balancer or to something broken may say so; the rest must check.
     expect(notApplicable).toEqual([])

@@ -7,8 +7,9 @@ import {healthCatalogue} from './health.js'
 import {networkCatalogue} from './network.js'
 import {ssmCatalogue} from './ssm.js'
 import {instanceCatalogue} from './instance.js'
+import {historyCatalogue} from './history.js'
 
-const all = [...instanceCatalogue, ...ssmCatalogue, ...networkCatalogue, ...healthCatalogue] as const
+const all = [...instanceCatalogue, ...ssmCatalogue, ...networkCatalogue, ...healthCatalogue, ...historyCatalogue] as const
 
 export const catalogue: ReadonlyMap<string, RuleMeta> = new Map(all.map((m) => [m.id, m]))
 /** Every entry, with its literal id: the source of the RuleId type. */

@@ -63,7 +63,8 @@ export const instanceCatalogue = [
     category: 'instance',
     title: "nginx keep-alive is not longer than the ALB's idle timeout",
     severity: 'warning',
-    description: "nginx keepalive_timeout (from nginx -T; 75 s when unset) is positive and not longer than the load balancer's idle_timeout.timeout_seconds.",
+    description:
+      "nginx keepalive_timeout (from nginx -T; 75 s when unset) is positive and not longer than the load balancer's idle_timeout.timeout_seconds. An error, explaining them, when the window shows the 502s it causes (keepalive-502s, or CloudWatch's 502s with no failed connection).",
     risk: 'nginx closes idle connections the ALB is about to reuse: intermittent 502s under light or bursty traffic.',
     requires: [...requires, 'elasticloadbalancing:DescribeLoadBalancerAttributes'],
   },

@@ -134,3 +134,32 @@ export function byPackageManager(items: Checked[]): Checked[][] {
   }
   return [...groups.values()]
 }
+
+/** The load balancer's idle timeout (seconds), 60 when the attribute is not in the snapshot. */
+export const idleTimeoutSeconds = (ctx: AnalysisContext): number => Number(ctx.lbAttribute('idle_timeout.timeout_seconds') ?? '60')
+
+/** The checked instances whose nginx closes idle kept-alive connections no later than the idle timeout (0 turns keep-alive off: nginx then closes every connection itself, with no race). */
+export const keepaliveNotLonger = (checked: Checked[], idle: number): Checked[] =>
+  checked.filter((c) => {
+    const ka = c.parsed.nginx.keepaliveTimeoutSeconds
+    return c.parsed.nginx.installed && ka !== undefined && ka > 0 && ka <= idle
+  })
+
+/**
+ * The keep-alive fix: nginx's keepalive_timeout above the idle timeout on the instances (by hand, and through SSM)
+ * and in the launch template; or, when the shortest keep-alive is known, the idle timeout below it.
+ */
+export function keepaliveRemediation(ctx: AnalysisContext, instanceIds: string[], idle: number, shortestKeepalive?: number): {summary: string; commands: string[]} {
+  const suggested = idle + 15
+  const sed = `sed -i 's/^\\(\\s*\\)keepalive_timeout\\s.*;/\\1keepalive_timeout ${suggested}s;/' /etc/nginx/nginx.conf`
+  return {
+    summary: `Set keepalive_timeout ${suggested}s; in the http block of nginx.conf (longer than the ALB's ${idle} s), reload nginx, and put the setting in the launch template${shortestKeepalive !== undefined ? `; or lower the ALB idle timeout below ${shortestKeepalive} s` : ''}.`,
+    commands: [
+      `sudo ${sed} && sudo nginx -t && sudo systemctl reload nginx`,
+      ...(instanceIds.length ? [sendCommand(ctx, instanceIds, [sed, 'nginx -t', 'systemctl reload nginx'])] : []),
+      ...(shortestKeepalive !== undefined
+        ? [cmd`aws elbv2 modify-load-balancer-attributes --load-balancer-arn ${ctx.lb.LoadBalancerArn} --attributes Key=idle_timeout.timeout_seconds,Value=${Math.max(1, Math.floor(shortestKeepalive) - 5)} ${ctx.regionFlag}`]
+        : []),
+    ],
+  }
+}
