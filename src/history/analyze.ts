@@ -128,7 +128,8 @@ export function findOnset(values: readonly (number | null)[], start: number, ste
     // Errors throughout, never rising above their own level: the window does not see them begin.
     return baseline > minErrors ? {index: 0, time: time(0), beforeWindow: true, baseline, threshold: minErrors} : undefined
   }
-  return {index: i, time: time(i), beforeWindow: false, baseline, threshold}
+  // Elevated in the very first interval: the window cannot tell whether they began then or earlier.
+  return {index: i, time: time(i), beforeWindow: i === 0, baseline, threshold}
 }
 
 export type Shape = 'none' | 'steady' | 'single-burst' | 'bursts' | 'periodic'

@@ -20,6 +20,11 @@ describe('onset', () => {
     expect(findOnset(flat(60, 25), START, 60)).toMatchObject({index: 0, beforeWindow: true})
   })
 
+  it('cannot see bursts begin when the very first interval already has them', () => {
+    const v = [6, 0, 0, 5, 0, 0, 7, 0, 0, 6, ...flat(50)]
+    expect(findOnset(v, START, 60)).toMatchObject({index: 0, beforeWindow: true})
+  })
+
   it('finds none in a clean window, or with a lone error', () => {
     expect(findOnset(flat(60), START, 60)).toBeUndefined()
     expect(findOnset([...flat(30), 1, ...flat(29)], START, 60)).toBeUndefined()
