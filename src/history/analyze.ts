@@ -181,13 +181,16 @@ export interface NearestChange {
 
 /**
  * The latest change at or before the onset's interval ends (a change inside the interval that first shows the errors
- * may well be their cause), or undefined when none came before.
+ * may well be their cause), or undefined when none came before. Changes that can start 5xx by themselves come first;
+ * routine ones only when there is no such change.
  */
 export function nearestChangeBefore(changes: readonly ChangeEvent[], onset: Onset, stepSeconds: number): NearestChange | undefined {
   const onsetMs = Date.parse(onset.time)
   const limit = onsetMs + stepSeconds * 1000
+  // A change that can start 5xx outranks the group's routine churn (a launch, a termination) that came after it.
+  const relevant = changes.filter((c) => changeKind(c) !== undefined && Date.parse(c.time) <= limit)
   let best: ChangeEvent | undefined
-  for (const c of changes) {
+  for (const c of relevant.length ? relevant : changes) {
     const t = Date.parse(c.time)
     if (t > limit) continue
     if (!best || t > Date.parse(best.time) || (t === Date.parse(best.time) && c.source === 'cloudtrail')) best = c

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {analyzeHistory, changeKind, classifyShape, errorSignal, findOnset, nearestChangeBefore, relevantChangesBefore, seriesOnGrid} from '../../src/history/analyze.js'
+import type {ChangeEvent} from '../../src/snapshot/history-types.js'
 import {START, change, minute, section, series} from './section.js'
 
 const flat = (n: number, v = 0) => Array.from({length: n}, () => v)
@@ -81,6 +82,14 @@ describe('the error signal and the nearest change', () => {
     const changes = [change(10, 'AuthorizeSecurityGroupIngress', 'sg-1', 'bob'), change(37, 'RevokeSecurityGroupIngress', 'sg-1', 'alice'), change(45, 'ModifyRule', 'rule-1')]
     expect(nearestChangeBefore(changes, onset, 60)).toEqual({event: changes[1], secondsBeforeOnset: 180})
     expect(nearestChangeBefore([changes[2]], onset, 60)).toBeUndefined()
+  })
+
+  it('prefers a change that can start 5xx over the group\'s routine churn after it', () => {
+    const onset = findOnset([...flat(40), ...flat(20, 30)], START, 60)!
+    const lt = change(30, 'CreateLaunchTemplateVersion', 'lt-1', 'alice')
+    const churn: ChangeEvent = {time: minute(39), source: 'autoscaling-activity', what: 'Terminate', resources: ['web-asg'], who: 'autoscaling'}
+    expect(nearestChangeBefore([lt, churn], onset, 60)).toEqual({event: lt, secondsBeforeOnset: 600})
+    expect(nearestChangeBefore([churn], onset, 60)?.event).toBe(churn)
   })
 
   it('puts it together', () => {
