@@ -3,9 +3,9 @@
  * then one merge run over their results. A target whose run fails (a timeout, a crash) becomes a `failed` item
  * rather than failing the run: the merged report names it and the other targets still publish.
  */
-import {Duration} from 'aws-cdk-lib'
+import type {Duration} from 'aws-cdk-lib'
 import type * as lambda from 'aws-cdk-lib/aws-lambda'
-import * as logs from 'aws-cdk-lib/aws-logs'
+import type * as logs from 'aws-cdk-lib/aws-logs'
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions'
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks'
 import {Construct} from 'constructs'
