@@ -27,9 +27,13 @@ export interface MetricDatum {
   Timestamp: Date
 }
 
+/** The severities counted per ALB: info findings are remarks, not problems, and a metric each costs $0.30 a month. */
+export const METRIC_SEVERITIES = SEVERITIES.filter((s) => s !== 'info')
+
 /**
- * One value per ALB and severity (zeros included: an alarm on the metric then sees "no problems" rather than
- * missing data), and one per ALB for checks that could not run. ALBs that could not be read get none.
+ * One value per ALB and problem severity (zeros included: an alarm on the metric then sees "no problems" rather
+ * than missing data), and one for the whole run: the ALBs, regions or accounts that could not be read, so an alarm
+ * can tell a watchdog that lost its permissions from a healthy fleet.
  */
 export function metricData(report: ScanReport): MetricDatum[] {
   const at = new Date(report.scannedAt)
@@ -37,9 +41,9 @@ export function metricData(report: ScanReport): MetricDatum[] {
   for (const e of report.entries) {
     if (!e.name || !e.report) continue
     const dims = [{Name: 'LoadBalancer', Value: e.name}, {Name: 'Region', Value: e.region}, ...(e.account ? [{Name: 'Account', Value: e.account}] : [])]
-    for (const s of SEVERITIES) out.push({MetricName: 'Problems', Dimensions: [...dims, {Name: 'Severity', Value: s}], Value: e.report.summary.findings[s], Unit: 'Count', Timestamp: at})
-    out.push({MetricName: 'ChecksNotRun', Dimensions: dims, Value: e.report.summary.checks['could-not-check'], Unit: 'Count', Timestamp: at})
+    for (const s of METRIC_SEVERITIES) out.push({MetricName: 'Problems', Dimensions: [...dims, {Name: 'Severity', Value: s}], Value: e.report.summary.findings[s], Unit: 'Count', Timestamp: at})
   }
+  out.push({MetricName: 'Unreadable', Dimensions: [], Value: report.entries.filter((e) => e.verdict === 'error').length, Unit: 'Count', Timestamp: at})
   return out
 }
 

@@ -73,7 +73,7 @@ describe('WatchdogStack', () => {
     // CDK renders a one-action statement's Action as a string; the policy's own document always has arrays.
     const normalise = (s: Statement) => ({...s, Action: ([] as string[]).concat(s.Action)})
     expect(read.Statement.map(normalise)).toEqual(policyDocument('diagnose-no-ssm').Statement)
-    const publish = Object.fromEntries(policies.find((p) => p.PolicyName === 'Publish')!.PolicyDocument.Statement.map((s) => [s.Sid, normalise(s)]))
+    const publish: Record<string, Statement & {Action: string[]}> = Object.fromEntries(policies.find((p) => p.PolicyName === 'Publish')!.PolicyDocument.Statement.map((s) => [s.Sid, normalise(s)]))
     expect(Object.fromEntries(Object.entries(publish).map(([sid, s]) => [sid, s.Action]))).toEqual({
       ReportsAndSnapshots: ['s3:PutObject', 's3:GetObject'],
       FindPreviousReport: ['s3:ListBucket'],

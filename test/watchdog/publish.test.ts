@@ -59,15 +59,14 @@ describe('mergeReports', () => {
 })
 
 describe('metricData', () => {
-  it('gives each readable ALB one Problems value per severity (zeros too) and one ChecksNotRun', () => {
+  it('gives each readable ALB one Problems value per problem severity (zeros too), and the run one Unreadable count', () => {
     const data = metricData(scanReport([broken, healthy, errorEntry({region: 'eu-west-1'}, 'denied')]))
-    expect(data).toHaveLength(10)
-    const web = data.filter((d) => d.Dimensions[0].Value === 'web-alb')
-    expect(web.map((d) => [d.MetricName, d.Dimensions.at(-1)!.Value, d.Value])).toEqual([
-      ['Problems', 'critical', 3], ['Problems', 'error', 2], ['Problems', 'warning', 0], ['Problems', 'info', 0], ['ChecksNotRun', '123456789012', 0],
-    ])
+    expect(data).toHaveLength(7)
+    const web = data.filter((d) => d.Dimensions[0]?.Value === 'web-alb')
+    expect(web.map((d) => [d.MetricName, d.Dimensions.at(-1)!.Value, d.Value])).toEqual([['Problems', 'critical', 3], ['Problems', 'error', 2], ['Problems', 'warning', 0]])
     expect(web[0].Dimensions).toEqual([{Name: 'LoadBalancer', Value: 'web-alb'}, {Name: 'Region', Value: 'us-east-1'}, {Name: 'Account', Value: '123456789012'}, {Name: 'Severity', Value: 'critical'}])
     expect(web[0].Timestamp).toEqual(new Date('2026-11-29T12:00:00.000Z'))
+    expect(data.at(-1)).toMatchObject({MetricName: 'Unreadable', Dimensions: [], Value: 1})
   })
 
   it('batches by the API\'s limits', () => {
