@@ -8,6 +8,7 @@ import type {ScalingMetric, Scenario, WebTierProps} from '../../infra/props.js'
 import {DEFAULT_WATCHDOG_PROPS, parseTarget, resolveWatchdogProps} from '../../infra/watchdog/props.js'
 import type {WatchdogProps} from '../../infra/watchdog/props.js'
 import {UserError} from '../lib/errors.js'
+import {checkRegion} from '../lib/options.js'
 
 const d = DEFAULT_PROPS
 
@@ -123,7 +124,8 @@ export function watchdogPropsFromFlags(f: WatchdogFlagValues): WatchdogProps {
   try {
     return resolveWatchdogProps({
       stackName: f['stack-name'] === d.stackName ? w.stackName : f['stack-name'],
-      targets: f.targets?.filter((t) => t.trim()).map(parseTarget),
+      // Regions are checked against AWS's list (with a "did you mean"), not only by their shape.
+      targets: f.targets?.filter((t) => t.trim()).map(parseTarget).map((t) => ({...t, region: checkRegion(t.region, '--targets')})),
       rateMinutes: f.rate,
       notifyOn: f['notify-on'] as WatchdogProps['notifyOn'] | undefined,
       retentionDays: f['retention-days'],
