@@ -7,6 +7,7 @@ import type {S3Client} from '@aws-sdk/client-s3'
 import {clientConfig, s3Sdk} from '../lib/aws.js'
 import type {AwsOptions} from '../lib/aws.js'
 import {UserError, describeAwsFailure} from '../lib/errors.js'
+import {cmd} from '../lib/shell.js'
 import {parseSnapshot, readSnapshot} from './io.js'
 import type {Snapshot} from './types.js'
 
@@ -39,7 +40,7 @@ export async function readSnapshotFrom(source: string, options: AwsOptions | (()
     text = (await res.Body?.transformToString('utf8')) ?? ''
   } catch (error) {
     const name = (error as {name?: string}).name
-    if (name === 'NoSuchKey') throw new UserError(`Snapshot ${source} does not exist.`, `List what the bucket holds with: aws s3 ls s3://${location.bucket}/snapshots/ --recursive`)
+    if (name === 'NoSuchKey') throw new UserError(`Snapshot ${source} does not exist.`, `List what the bucket holds with: ${cmd`aws s3 ls ${`s3://${location.bucket}/snapshots/`} --recursive`}`)
     if (name === 'NoSuchBucket') throw new UserError(`Snapshot ${source}: there is no bucket ${location.bucket}.`)
     if (/region is missing/i.test((error as Error).message ?? '')) throw new UserError(`No AWS region is set to read ${source} from.`, 'Pass --region (any region: S3 follows the bucket to its own), or set AWS_REGION.')
     throw describeAwsFailure('s3:GetObject', error) ?? error
