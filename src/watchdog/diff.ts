@@ -64,12 +64,15 @@ export function reportCauses(report: ScanReport | undefined, threshold: Severity
 export function diffCauses(previous: ScanReport | undefined, current: ScanReport, threshold: Severity): CauseDiff {
   const before = reportCauses(previous, threshold)
   const now = reportCauses(current, threshold)
-  // An ALB, region or account that could not be read now tells nothing about its causes: not resolved, unknown.
+  // An ALB, region or account that could not be read now, or was not scanned at all this run (a target taken off
+  // the list), tells nothing about its causes: they are unknown, not resolved.
+  const sameScope = (a: {account?: string; region: string}, b: {account?: string; region: string}) =>
+    a.region === b.region && (a.account === undefined || b.account === undefined || a.account === b.account)
   const unreadable = new Set(current.entries.filter((e) => e.verdict === 'error' && e.name).map(albId))
-  const scopes = current.entries.filter((e) => e.verdict === 'error' && !e.name)
+  const failedScopes = current.entries.filter((e) => e.verdict === 'error' && !e.name)
+  const scanned = current.entries.filter((e) => e.verdict !== 'error')
   const hidden = (c: CauseRecord) =>
-    unreadable.has(albId({...c, name: c.loadBalancer})) ||
-    scopes.some((s) => s.region === c.region && (s.account === undefined || c.account === undefined || s.account === c.account))
+    unreadable.has(albId({...c, name: c.loadBalancer})) || failedScopes.some((s) => sameScope(s, c)) || !scanned.some((s) => sameScope(s, c))
   const opened = [...now.values()].filter((c) => !before.has(c.id))
   const gone = [...before.values()].filter((c) => !now.has(c.id))
   const resolved = gone.filter((c) => !hidden(c))

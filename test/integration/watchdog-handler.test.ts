@@ -9,7 +9,10 @@
  */
 import {createServer} from 'node:http'
 import type {Server} from 'node:http'
+import {execFile} from 'node:child_process'
 import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {CloudWatchClient, ListMetricsCommand} from '@aws-sdk/client-cloudwatch'
 import {CreateArchiveCommand, DescribeArchiveCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
@@ -23,7 +26,8 @@ import type {WatchdogDeps} from '../../src/watchdog/handler.js'
 import {DETAIL_TYPE, EVENT_SOURCE} from '../../src/watchdog/publish.js'
 import type {MergeOutcome, ScanOutcome, WatchTarget} from '../../src/watchdog/types.js'
 import {exampleEntry, scanReport} from '../watchdog/fixtures.js'
-import {startMoto, useMotoCredentials} from './helpers/moto.js'
+import {ROOT} from './helpers/cli.js'
+import {motoEnv, startMoto, useMotoCredentials} from './helpers/moto.js'
 import type {Moto} from './helpers/moto.js'
 
 const MEMBER_ROLE = 'arn:aws:iam::111122223333:role/asg-doctor-watchdog-read'
@@ -204,6 +208,14 @@ describe('the watchdog handler against moto', () => {
     expect(await archived()).toEqual({'opened-nginx': 1, 'opened-sg': 1, 'resolved-nginx': 1})
     const listed = await deps.s3.send(new ListObjectsV2Command({Bucket: 'watchdog-reports', Prefix: 'runs/'}))
     expect(listed.Contents!.map((o) => o.Key).filter((k) => k!.endsWith('/report.json')).sort()).toEqual(['runs/run-1/report.json', 'runs/run-2/report.json', 'runs/run-3/report.json'])
+  })
+
+  it('runs as bundled for Lambda (dist/watchdog/index.mjs, the SDK from outside the bundle): a merge of an empty run', async () => {
+    const env = {...motoEnv(moto.endpoint), AWS_ENDPOINT_URL: moto.endpoint, ASG_DOCTOR_BUCKET: 'watchdog-reports', ASG_DOCTOR_TOPIC_ARN: notifyTopic}
+    const script = `import(${JSON.stringify(join(ROOT, 'dist/watchdog/index.mjs'))}).then((m) => m.handler({kind: 'merge', runId: 'bundled', parts: []})).then((r) => console.log(JSON.stringify(r)))`
+    const {stdout} = await promisify(execFile)(process.execPath, ['-e', script], {env, cwd: ROOT, timeout: 60_000})
+    expect(JSON.parse(stdout)).toMatchObject({kind: 'merged', runId: 'bundled', reportKey: 'runs/bundled/report.json', loadBalancers: 0, resolved: 0})
+    expect((await objectJson<ScanReport>('runs/bundled/report.json')).entries).toEqual([])
   })
 
   it('refuses an event that is not from its state machine, saying what it expected', async () => {

@@ -131,3 +131,13 @@ describe('the handler\'s plumbing', () => {
     expect(keys.part('exec-1', '111122223333', 'eu-west-1')).toBe('runs/exec-1/parts/111122223333/eu-west-1.json')
   })
 })
+
+describe('diffCauses, scope', () => {
+  it('leaves the causes of an account-region that was not scanned this run unknown, never resolved', () => {
+    const before = scanReport([broken, exampleEntry('sg-missing-alb-rule', {rename: 'eu-alb', region: 'eu-west-1'})])
+    const d = diffCauses(before, scanReport([exampleEntry('healthy', {region: 'eu-west-1', rename: 'eu-alb'})]), 'error')
+    expect(d.resolved.map((c) => c.loadBalancer)).toEqual(['eu-alb'])
+    expect(d.unknown).toEqual([NGINX_ID])
+    expect(diffCauses(before, scanReport([]), 'error')).toMatchObject({resolved: [], unknown: [expect.any(String), expect.any(String)]})
+  })
+})
