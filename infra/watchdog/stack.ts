@@ -99,7 +99,6 @@ export class WatchdogStack extends Stack {
         [ENV.namespace]: props.namespace,
         [ENV.notifyOn]: props.notifyOn,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        NODE_OPTIONS: '--enable-source-maps',
       },
     })
 

@@ -83,6 +83,17 @@ export async function scanTarget(event: ScanEvent, deps: WatchdogDeps): Promise<
   return {kind: 'scanned', target, key, loadBalancers: part.summary.loadBalancers, byVerdict: countVerdicts(part.entries)}
 }
 
+/** Step Functions hands a Lambda failure over as the JSON Lambda reported ({errorType, errorMessage}); keep the words. */
+export function failureMessage(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as {errorType?: string; errorMessage?: string}
+    if (parsed?.errorMessage) return parsed.errorType ? `${parsed.errorType}: ${parsed.errorMessage}` : parsed.errorMessage
+  } catch {
+    // not JSON: a Step Functions error text, as it is
+  }
+  return cause
+}
+
 export async function mergeRun(event: MergeEvent, deps: WatchdogDeps): Promise<MergeOutcome> {
   const {config, s3} = deps
   const at = (deps.now ?? (() => new Date()))()
@@ -92,7 +103,7 @@ export async function mergeRun(event: MergeEvent, deps: WatchdogDeps): Promise<M
       const part = await getJson<ScanReport>(s3, config.bucket, p.key)
       parts.push(part ?? errorReport(p.target, `the report of this scan (s3://${config.bucket}/${p.key}) is missing`, at))
     } else {
-      parts.push(errorReport(p.target, `the scan did not finish: ${p.error}`, at))
+      parts.push(errorReport(p.target, `the scan did not finish: ${failureMessage(p.error)}`, at))
     }
   }
   const merged = mergeReports(parts, at)

@@ -15,7 +15,7 @@ export const DETAIL_TYPE = {opened: 'ALB root cause opened', resolved: 'ALB root
 /** PutMetricData takes at most 1,000 values a call; PutEvents at most 10 entries. */
 export const METRICS_PER_CALL = 1000
 export const EVENTS_PER_CALL = 10
-/** SNS subjects stop at 100 characters; messages at 256 KiB (we stay far below). */
+/** SNS subjects stop at 100 ASCII characters; messages at 256 KiB (we stay far below). */
 const SUBJECT_MAX = 100
 const MESSAGE_MAX = 200_000
 
@@ -84,7 +84,9 @@ export function notification(diff: CauseDiff, opts: {report: string; stackName?:
   const parts = [diff.opened.length ? `${diff.opened.length} new` : '', diff.resolved.length ? `${diff.resolved.length} resolved` : ''].filter(Boolean)
   const first = diff.opened[0] ?? diff.resolved[0]
   let subject = `asg-doctor: ${parts.join(', ')} ALB root cause${diff.opened.length + diff.resolved.length === 1 ? '' : 's'} (${first.loadBalancer})`
-  if (subject.length > SUBJECT_MAX) subject = subject.slice(0, SUBJECT_MAX - 1) + '…'
+  // SNS takes only printable ASCII in a subject: anything else is replaced, and a long one cut with dots.
+  subject = subject.replace(/[^\x20-\x7e]/g, '?')
+  if (subject.length > SUBJECT_MAX) subject = subject.slice(0, SUBJECT_MAX - 3) + '...'
   const lines: string[] = []
   if (diff.opened.length) {
     lines.push('New root causes:', '')

@@ -4,6 +4,7 @@ import {diffCauses, entryCauses} from '../../src/watchdog/diff.js'
 import {errorEntry, mergeReports} from '../../src/watchdog/merge.js'
 import {DETAIL_TYPE, EVENT_SOURCE, causeEvents, chunks, metricData, notification} from '../../src/watchdog/publish.js'
 import {configFromEnv} from '../../src/watchdog/config.js'
+import {failureMessage} from '../../src/watchdog/handler.js'
 import {roleProfileText, writeRoleProfile} from '../../src/watchdog/role-profile.js'
 import {keys} from '../../src/watchdog/store.js'
 import {exampleEntry, scanReport} from './fixtures.js'
@@ -105,11 +106,18 @@ describe('causeEvents and notification', () => {
   it('sends nothing when nothing changed, and keeps the subject within SNS\'s 100 characters', () => {
     expect(notification({opened: [], resolved: [], unknown: ['x']}, {report: 'r'})).toBeUndefined()
     const long = {...d.opened[0], loadBalancer: 'a'.repeat(120)}
-    expect(notification({opened: [long], resolved: [], unknown: []}, {report: 'r'})!.Subject).toHaveLength(100)
+    const subject = notification({opened: [long], resolved: [], unknown: []}, {report: 'r'})!.Subject
+    expect(subject).toHaveLength(100)
+    expect(subject).toMatch(/^[\x20-\x7e]+\.\.\.$/)
   })
 })
 
 describe('the handler\'s plumbing', () => {
+  it('keeps the words of a Lambda failure the Map caught', () => {
+    expect(failureMessage('{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after 300.00 seconds"}')).toBe('Sandbox.Timedout: Task timed out after 300.00 seconds')
+    expect(failureMessage('States.Timeout')).toBe('States.Timeout')
+  })
+
   it('reads its configuration from the environment the stack sets, and refuses a bad one', () => {
     expect(configFromEnv({ASG_DOCTOR_BUCKET: 'b', ASG_DOCTOR_TOPIC_ARN: 'arn:t', ASG_DOCTOR_NOTIFY_ON: 'warning'})).toEqual({bucket: 'b', topicArn: 'arn:t', eventBusName: 'default', namespace: 'AsgDoctor', notifyOn: 'warning', history: false})
     expect(() => configFromEnv({})).toThrow('ASG_DOCTOR_BUCKET is not set')
