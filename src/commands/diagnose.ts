@@ -100,6 +100,7 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
         progress: (line) => this.progress(line),
         trace: (line) => this.trace(line),
         status: (line) => this.status(line),
+        readSnapshot: async (source) => (await import('../snapshot/s3.js')).readSnapshotFrom(source, this.awsOptions()),
       },
     )
     process.exitCode = exitCodeFor(result.report)

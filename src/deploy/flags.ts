@@ -5,7 +5,10 @@
 import {Flags} from '@oclif/core'
 import {DEFAULT_PROPS, InvalidPropsError, SCENARIOS, resolveProps} from '../../infra/props.js'
 import type {ScalingMetric, Scenario, WebTierProps} from '../../infra/props.js'
+import {DEFAULT_WATCHDOG_PROPS, parseTarget, resolveWatchdogProps} from '../../infra/watchdog/props.js'
+import type {WatchdogProps} from '../../infra/watchdog/props.js'
 import {UserError} from '../lib/errors.js'
+import {checkRegion} from '../lib/options.js'
 
 const d = DEFAULT_PROPS
 
@@ -77,6 +80,60 @@ export function propsFromFlags(f: StackFlagValues): WebTierProps {
     })
   } catch (error) {
     if (error instanceof InvalidPropsError) throw new UserError(error.message, 'See --help for the stack options and their ranges.')
+    throw error
+  }
+}
+
+// ---- the watchdog ----------------------------------------------------------------------------------------------
+
+const w = DEFAULT_WATCHDOG_PROPS
+
+export const watchdogFlag = {
+  watchdog: Flags.boolean({summary: 'The watchdog stack (scheduled fleet diagnosis on Lambda and Step Functions) instead of the reference web tier.', helpGroup: 'WATCHDOG'}),
+}
+
+export const watchdogFlags = {
+  ...watchdogFlag,
+  targets: Flags.string({
+    summary: 'Account-regions the watchdog scans: REGION (its own account) or ACCOUNT:REGION (a member account, through its read-only role). Default: the region it is deployed to.',
+    multiple: true,
+    delimiter: ',',
+    helpGroup: 'WATCHDOG',
+  }),
+  rate: Flags.integer({summary: 'Minutes between watchdog runs.', default: w.rateMinutes, helpGroup: 'WATCHDOG'}),
+  'notify-on': Flags.string({summary: 'Lowest severity of a root cause that makes a watchdog event and notification.', options: ['critical', 'error', 'warning', 'info'], default: w.notifyOn, helpGroup: 'WATCHDOG'}),
+  'retention-days': Flags.integer({summary: 'Days the watchdog keeps a report or snapshot after its last write.', default: w.retentionDays, helpGroup: 'WATCHDOG'}),
+  'member-role-name': Flags.string({summary: 'The read-only role the StackSet creates in member accounts.', default: w.memberRoleName, helpGroup: 'WATCHDOG'}),
+}
+
+export interface WatchdogFlagValues {
+  'stack-name': string
+  targets?: string[]
+  rate?: number
+  'notify-on'?: string
+  'retention-days'?: number
+  'member-role-name'?: string
+  'alert-email'?: string
+}
+
+/**
+ * The watchdog's props from the flags. --stack-name defaults to the web tier's name; left at that default, the
+ * watchdog takes its own (asg-doctor-watchdog).
+ */
+export function watchdogPropsFromFlags(f: WatchdogFlagValues): WatchdogProps {
+  try {
+    return resolveWatchdogProps({
+      stackName: f['stack-name'] === d.stackName ? w.stackName : f['stack-name'],
+      // Regions are checked against AWS's list (with a "did you mean"), not only by their shape.
+      targets: f.targets?.filter((t) => t.trim()).map(parseTarget).map((t) => ({...t, region: checkRegion(t.region, '--targets')})),
+      rateMinutes: f.rate,
+      notifyOn: f['notify-on'] as WatchdogProps['notifyOn'] | undefined,
+      retentionDays: f['retention-days'],
+      memberRoleName: f['member-role-name'],
+      alertEmail: f['alert-email'],
+    })
+  } catch (error) {
+    if (error instanceof InvalidPropsError) throw new UserError(error.message, 'See --help for the watchdog options and their ranges.')
     throw error
   }
 }

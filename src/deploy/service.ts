@@ -11,8 +11,9 @@ import {confirmOrRefuse} from './confirm.js'
 import type {Confirmer} from './confirm.js'
 import {formatPlan, makePlan} from './plan.js'
 import type {DeployPlan} from './plan.js'
+import {webTierSpec} from './stacks.js'
 import {isTemplateTooLarge} from './toolkit.js'
-import type {DeployedStack, StackToolkit} from './toolkit.js'
+import type {DeployedStack, StackSpec, StackToolkit, SynthesizedStack} from './toolkit.js'
 
 export interface DeployIo extends Confirmer {
   /** The plan and the confirmation dialogue: always shown (stderr), even with --quiet or --json. */
@@ -41,36 +42,77 @@ export interface DeployOutcome {
   destroyCommand?: string
 }
 
-export async function deployStack(req: DeployRequest, deps: {io: DeployIo; toolkit: StackToolkit}): Promise<DeployOutcome> {
+/** What a stack's deployment shows and asks, made from its synthesised template. */
+export interface Planned<P> {
+  plan: P
+  /** The plan and the cost, shown before the question. */
+  lines: string[]
+  /** Set when the deployment cannot go ahead without --bootstrap: the error to stop with. */
+  blocked?: UserError
+  /** Run `cdk bootstrap` before deploying. */
+  bootstrapFirst: boolean
+  question: string
+  /** Completes "There is no terminal to confirm ...". */
+  action: string
+  /** The progress line while CloudFormation works. */
+  deploying: string
+  /** A deploy failure the person can act on, as a user error; undefined for the rest. */
+  explain(error: unknown): UserError | undefined
+}
+
+/**
+ * The order every deployment follows: synthesise -> plan and cost -> confirm -> (bootstrap) -> deploy. Nothing
+ * is created before the plan has been shown, and the synthesised assembly is always disposed of.
+ */
+export async function runDeployment<P>(
+  spec: StackSpec,
+  yes: boolean,
+  deps: {io: DeployIo; toolkit: StackToolkit},
+  make: (template: SynthesizedStack['template']) => Planned<P>,
+): Promise<{status: 'deployed' | 'declined'; plan: P; stack?: DeployedStack}> {
   const {io, toolkit} = deps
-  io.progress(`Synthesising stack ${req.props.stackName} (scenario ${req.props.scenario})...`)
-  const stack = await toolkit.synth(req.props)
+  const stack = await toolkit.synth(spec)
   try {
-    const plan = makePlan({props: req.props, region: req.region, endpointUrl: req.endpointUrl, template: stack.template})
-    const {props: _props, ...planSummary} = plan
-    for (const line of formatPlan(plan)) io.show(line)
-    if (plan.needsBootstrap && !req.bootstrap) throw bootstrapNeeded(plan)
-    const go = await confirmOrRefuse(io, {yes: req.yes, question: `Deploy ${plan.stackName} at about $${plan.cost.usdPerHour.toFixed(2)} an hour?`, action: `the deployment of stack ${plan.stackName}`})
+    const planned = make(stack.template)
+    for (const line of planned.lines) io.show(line)
+    if (planned.blocked) throw planned.blocked
+    const go = await confirmOrRefuse(io, {yes, question: planned.question, action: planned.action})
     if (!go) {
       io.show('Nothing was deployed.')
-      return {status: 'declined', plan: planSummary}
+      return {status: 'declined', plan: planned.plan}
     }
-    if (plan.needsBootstrap) {
-      io.progress(`Bootstrapping the account in ${plan.region} (cdk bootstrap)...`)
+    if (planned.bootstrapFirst) {
+      io.progress(`Bootstrapping the account for CDK (cdk bootstrap)...`)
       await stack.bootstrap()
     }
-    io.progress(`Deploying ${plan.stackName}: NAT gateways and the load balancer take a few minutes...`)
-    let deployed: DeployedStack
+    io.progress(planned.deploying)
     try {
-      deployed = await stack.deploy()
+      return {status: 'deployed', plan: planned.plan, stack: await stack.deploy()}
     } catch (error) {
-      if (isTemplateTooLarge(error)) throw bootstrapNeeded(plan)
-      throw error
+      throw planned.explain(error) ?? error
     }
-    return {status: 'deployed', plan: planSummary, stack: deployed, ...nextSteps(deployed, req)}
   } finally {
     await stack.dispose()
   }
+}
+
+export async function deployStack(req: DeployRequest, deps: {io: DeployIo; toolkit: StackToolkit}): Promise<DeployOutcome> {
+  deps.io.progress(`Synthesising stack ${req.props.stackName} (scenario ${req.props.scenario})...`)
+  const result = await runDeployment(webTierSpec(req.props), req.yes, deps, (template) => {
+    const plan = makePlan({props: req.props, region: req.region, endpointUrl: req.endpointUrl, template})
+    const {props: _props, ...planSummary} = plan
+    return {
+      plan: planSummary,
+      lines: formatPlan(plan),
+      ...(plan.needsBootstrap && !req.bootstrap ? {blocked: bootstrapNeeded(plan)} : {}),
+      bootstrapFirst: plan.needsBootstrap,
+      question: `Deploy ${plan.stackName} at about $${plan.cost.usdPerHour.toFixed(2)} an hour?`,
+      action: `the deployment of stack ${plan.stackName}`,
+      deploying: `Deploying ${plan.stackName}: NAT gateways and the load balancer take a few minutes...`,
+      explain: (error) => (isTemplateTooLarge(error) ? bootstrapNeeded(plan) : undefined),
+    }
+  })
+  return result.stack ? {status: 'deployed', plan: result.plan, stack: result.stack, ...nextSteps(result.stack, req)} : {status: result.status, plan: result.plan}
 }
 
 function bootstrapNeeded(plan: DeployPlan): UserError {
@@ -112,16 +154,26 @@ export interface DestroyRequest {
 }
 
 export async function destroyStack(req: DestroyRequest, deps: {io: DeployIo; toolkit: StackToolkit}): Promise<{status: 'destroyed' | 'declined'; stackName: string}> {
+  return runDestroy(webTierSpec(req.props), {region: req.region, endpointUrl: req.endpointUrl, yes: req.yes, contents: 'VPC, NAT gateways, load balancer, instances, alarms'}, deps)
+}
+
+/** Plan -> confirm -> delete, for any of asg-doctor's stacks; `contents` names what goes, `kept` what stays. */
+export async function runDestroy(
+  spec: StackSpec,
+  req: {region: string; endpointUrl?: string; yes: boolean; contents: string; kept?: string},
+  deps: {io: DeployIo; toolkit: StackToolkit},
+): Promise<{status: 'destroyed' | 'declined'; stackName: string}> {
   const {io, toolkit} = deps
-  const stackName = req.props.stackName
+  const stackName = spec.stackName
   const where = req.endpointUrl ? `${req.region} at ${req.endpointUrl}` : req.region
-  io.show(`Plan: delete stack ${stackName} in ${where} and every resource in it (VPC, NAT gateways, load balancer, instances, alarms).`)
+  io.show(`Plan: delete stack ${stackName} in ${where} and every resource in it (${req.contents}).`)
+  if (req.kept) io.show(`  Kept: ${req.kept}`)
   const go = await confirmOrRefuse(io, {yes: req.yes, question: `Delete ${stackName}?`, action: `the deletion of stack ${stackName}`})
   if (!go) {
     io.show('Nothing was deleted.')
     return {status: 'declined', stackName}
   }
-  const stack = await toolkit.synth(req.props)
+  const stack = await toolkit.synth(spec)
   try {
     io.progress(`Deleting ${stackName}: this takes a few minutes...`)
     await stack.destroy()

@@ -5,7 +5,7 @@
  * toolkit-lib has no endpoint option: AWS_ENDPOINT_URL, set before the Toolkit is made, points every SDK client
  * it builds at an emulator. The stack is region-agnostic: it goes to the region of the base credentials.
  */
-import type {WebTierProps} from '../../infra/props.js'
+import type {App} from 'aws-cdk-lib'
 
 export interface ToolkitEvent {
   level: 'error' | 'result' | 'warn' | 'info' | 'debug' | 'trace'
@@ -38,8 +38,20 @@ export interface SynthesizedStack {
   dispose(): Promise<void>
 }
 
+/** A stack to synthesise: its name, and how to build its app into the toolkit's output directory. */
+export interface StackSpec {
+  stackName: string
+  assemble(outdir?: string): Promise<ReturnType<App['synth']>>
+}
+
 export interface StackToolkit {
-  synth(props: WebTierProps): Promise<SynthesizedStack>
+  synth(spec: StackSpec): Promise<SynthesizedStack>
+}
+
+/** True for a deployment that needs `cdk bootstrap` first: no bootstrap version parameter, or no staging bucket. */
+export function isNotBootstrapped(error: unknown): boolean {
+  const e = error as {message?: string; name?: string}
+  return /cdk-bootstrap|has the environment been bootstrapped|run 'cdk bootstrap'|bootstrap stack version/i.test(`${e?.name ?? ''} ${e?.message ?? ''}`)
 }
 
 /** True for toolkit-lib's "template too large, cdk bootstrap is required" failure. */
@@ -56,11 +68,7 @@ export function plainText(message: string): string {
 
 export async function createCdkToolkit(options: ToolkitOptions): Promise<StackToolkit> {
   if (options.endpointUrl) process.env.AWS_ENDPOINT_URL = options.endpointUrl
-  const [lib, {buildStack}, {fromNodeProviderChain}] = await Promise.all([
-    import('@aws-cdk/toolkit-lib'),
-    import('../../infra/stack.js'),
-    import('@aws-sdk/credential-providers'),
-  ])
+  const [lib, {fromNodeProviderChain}] = await Promise.all([import('@aws-cdk/toolkit-lib'), import('@aws-sdk/credential-providers')])
   const toolkit = new lib.Toolkit({
     color: false,
     emojis: false,
@@ -81,10 +89,10 @@ export async function createCdkToolkit(options: ToolkitOptions): Promise<StackTo
     },
   })
   return {
-    async synth(props) {
-      const source = await toolkit.fromAssemblyBuilder(async (builder) => buildStack(props, builder.outdir).app.synth())
+    async synth(spec) {
+      const source = await toolkit.fromAssemblyBuilder(async (builder) => spec.assemble(builder.outdir))
       const assembly = await toolkit.synth(source)
-      const stack = assembly.cloudAssembly.getStackByName(props.stackName)
+      const stack = assembly.cloudAssembly.getStackByName(spec.stackName)
       const selector = {strategy: lib.StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [stack.hierarchicalId]}
       return {
         template: stack.template,
@@ -93,7 +101,7 @@ export async function createCdkToolkit(options: ToolkitOptions): Promise<StackTo
           // a change set), and the plan has already been shown and confirmed.
           const result = await toolkit.deploy(assembly, {stacks: selector, deploymentMethod: {method: 'direct'}})
           const deployed = result.stacks[0]
-          return {stackName: deployed?.stackName ?? props.stackName, stackArn: deployed?.stackArn, outputs: deployed?.outputs ?? {}}
+          return {stackName: deployed?.stackName ?? spec.stackName, stackArn: deployed?.stackArn, outputs: deployed?.outputs ?? {}}
         },
         async destroy() {
           await toolkit.destroy(assembly, {stacks: selector})

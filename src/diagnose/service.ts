@@ -59,6 +59,8 @@ export interface DiagnoseDeps {
   historyOptions?: Omit<HistoryOptions, 'sinceMs' | 'window'>
   /** The SSM command runner; tests inject one. Default: the real runner over the SSM client. */
   commandRunner?(clients: AwsClients): CommandRunner
+  /** Reads the --snapshot source (a file, or s3://bucket/key); default: a file only. */
+  readSnapshot?(source: string): Promise<Snapshot>
 }
 
 export interface DiagnoseResult {
@@ -85,7 +87,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
   let stats: DiagnoseResult['stats']
 
   if (request.snapshotFile) {
-    snapshot = await readSnapshot(request.snapshotFile)
+    snapshot = await (deps.readSnapshot ?? readSnapshot)(request.snapshotFile)
     notes.push(`Analysed the saved snapshot ${request.snapshotFile} (collected ${snapshot.meta.collectedAt}); no AWS call was made.`)
     if (request.alb && !matchesTarget(snapshot, request.alb)) {
       throw new UserError(`The snapshot ${request.snapshotFile} is about ${snapshot.elbv2.LoadBalancers[0].LoadBalancerName}, not ${request.alb}.`, 'Drop the ALB argument when you pass --snapshot.')

@@ -16,6 +16,8 @@ import type * as StsSdk from '@aws-sdk/client-sts'
 import type * as CloudWatchSdk from '@aws-sdk/client-cloudwatch'
 import type * as CloudTrailSdk from '@aws-sdk/client-cloudtrail'
 import type * as S3Sdk from '@aws-sdk/client-s3'
+import type * as SnsSdk from '@aws-sdk/client-sns'
+import type * as EventBridgeSdk from '@aws-sdk/client-eventbridge'
 import {UserError} from './errors.js'
 
 const require = createRequire(import.meta.url)
@@ -121,6 +123,8 @@ export interface SdkModules {
   cloudwatch: typeof CloudWatchSdk
   cloudtrail: typeof CloudTrailSdk
   s3: typeof S3Sdk
+  sns: typeof SnsSdk
+  eventbridge: typeof EventBridgeSdk
 }
 
 export type ServiceKey = keyof SdkModules
@@ -135,6 +139,8 @@ const PACKAGES: {[K in ServiceKey]: string} = {
   cloudwatch: '@aws-sdk/client-cloudwatch',
   cloudtrail: '@aws-sdk/client-cloudtrail',
   s3: '@aws-sdk/client-s3',
+  sns: '@aws-sdk/client-sns',
+  eventbridge: '@aws-sdk/client-eventbridge',
 }
 
 /**

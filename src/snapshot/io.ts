@@ -60,13 +60,18 @@ export async function readSnapshot(file: string): Promise<Snapshot> {
     const code = (error as NodeJS.ErrnoException).code
     throw new UserError(code === 'ENOENT' ? `Snapshot file ${file} does not exist.` : `Cannot read snapshot file ${file}: ${(error as Error).message}`)
   }
+  return parseSnapshot(text, `Snapshot file ${file}`)
+}
+
+/** A snapshot from its JSON text; `source` names where it came from in the errors ("Snapshot file x.json"). */
+export function parseSnapshot(text: string, source: string): Snapshot {
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch (error) {
-    throw new UserError(`Snapshot file ${file} is not valid JSON: ${(error as Error).message}`)
+    throw new UserError(`${source} is not valid JSON: ${(error as Error).message}`)
   }
-  return validateSnapshot(data, `Snapshot file ${file}`)
+  return validateSnapshot(data, source)
 }
 
 export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<void> {

@@ -1,9 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {resolveProps} from '../../infra/props.js'
-import type {WebTierProps} from '../../infra/props.js'
 import {deployStack, destroyStack, formatOutcome, nextSteps} from '../../src/deploy/service.js'
 import type {DeployIo} from '../../src/deploy/service.js'
-import type {DeployedStack, StackToolkit} from '../../src/deploy/toolkit.js'
+import type {DeployedStack, StackSpec, StackToolkit} from '../../src/deploy/toolkit.js'
 import {UserError} from '../../src/lib/errors.js'
 
 const OUTPUTS = {AlbDnsName: 'web-Alb-1.eu-west-1.elb.amazonaws.com', AlbName: 'web-Alb', AlbArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web-Alb/1', TargetGroupArn: 'arn:tg', AsgName: 'web-Asg'}
@@ -22,14 +21,14 @@ function fakes(opts: {interactive?: boolean; answer?: boolean; templateBytes?: n
   }
   const resources = Object.fromEntries(Array.from({length: 10}, (_, i) => [`R${i}`, {Type: 'AWS::EC2::Subnet', Properties: {Pad: 'x'.repeat(Math.floor((opts.templateBytes ?? 30_000) / 10))}}]))
   const toolkit: StackToolkit = {
-    async synth(props: WebTierProps) {
-      log.push(`synth: ${props.stackName}`)
+    async synth(spec: StackSpec) {
+      log.push(`synth: ${spec.stackName}`)
       return {
         template: {Resources: resources},
         async deploy(): Promise<DeployedStack> {
           log.push('deploy')
           if (opts.deployError) throw opts.deployError
-          return {stackName: props.stackName, stackArn: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/web/1', outputs: OUTPUTS}
+          return {stackName: spec.stackName, stackArn: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/web/1', outputs: OUTPUTS}
         },
         async destroy() {
           log.push('destroy')
