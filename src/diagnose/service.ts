@@ -5,6 +5,7 @@
 import type {AwsClients} from '../lib/aws.js'
 import {regionFromArn, regionFromDnsName, requestsOnWire} from '../lib/aws.js'
 import {UserError} from '../lib/errors.js'
+import {releaseMemory} from '../lib/memory.js'
 import type {Report} from '../analyze/report.js'
 import type * as Engine from '../analyze/engine.js'
 import type {Severity} from '../rules/types.js'
@@ -125,6 +126,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
   }
 
   const {analyze} = await (engine ?? import('../analyze/engine.js'))
+  releaseMemory()
   const report = analyze(snapshot, {failOn: request.failOn, notes, placement: {profile: request.profile, endpointUrl: request.endpointUrl}})
   return {report, snapshot, ...(stats ? {stats} : {})}
 }
