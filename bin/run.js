@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The SDK warns about Node 20 on every run; the tool supports Node 20 on purpose.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+// oclif checks Node against its own `engines` (>=18) with semver, 47 files loaded on every run (~15 ms): Node 20.9
+// is required here (package.json), and older Node could not parse this file anyway.
+process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 // --version and help come from the command manifest without loading all of oclif (src/startup/fast-path.ts);
 // ASG_DOCTOR_NO_FAST_PATH=1 turns that off (the tests compare both). Anything else goes through oclif, with a V8
 // code cache for the SDK's large files (src/startup/compile-cache.ts).

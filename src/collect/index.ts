@@ -45,7 +45,7 @@ import {
 } from './elbv2.js'
 import {CallRunner} from './runner.js'
 import type {CollectStats} from './runner.js'
-import {ec2Sdk, loadSdk} from '../lib/aws.js'
+import {ec2Sdk, loadSdk, requestsOnWire} from '../lib/aws.js'
 import type {ServiceKey} from '../lib/aws.js'
 import {collectSsmReadiness} from './ssm-readiness.js'
 import type {Jsonify} from '../snapshot/types.js'
@@ -109,7 +109,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
   const lbNetworkP = early(describeVpcNetwork(r, c, lbVpcIds))
   // Loaded while round 1 is in flight rather than when the instances are known.
   if (options.ssmReadiness) {
-    await yieldToIo()
+    await requestsOnWire()
     preloadSdks(['iam', 'ssm'])
   }
 

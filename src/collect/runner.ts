@@ -9,6 +9,10 @@
  * - `attempt`: the SDK's error is thrown as it is, for callers that act on its code (SSM's InvalidInstanceId).
  * Missing or rejected credentials always abort with the user error: nothing can be read without them.
  *
+ * When the pool is full, the reads that later rounds wait on (the chain from the load balancer to the instances'
+ * policy documents, CRITICAL_PATH) take the next free slot before reads that nothing waits on (VPC-wide lists,
+ * attributes, activities); calls of the same rank keep the order they were asked in.
+ *
  * A service whose endpoint gave no answer at all (a timeout or a refused connection, after the SDK's retries) is
  * not asked again in the same command: its later calls fail at once with that error, so a black-holed endpoint
  * costs one round of timeouts, not one per dependent round of calls.
@@ -54,6 +58,31 @@ export function isNoAnswer(error: unknown): boolean {
   return NO_ANSWER.test(e?.name ?? '') || NO_ANSWER.test(e?.code ?? '')
 }
 
+/**
+ * The reads of a diagnosis that a later round of reads waits on: the load balancer, its listeners, target groups
+ * and their health, the Auto Scaling groups and their instances, then the instance profile's role and its policy
+ * documents. Everything else (VPC-wide network lists, attributes, scaling activities, launch templates, SSM's
+ * view) is read beside that chain, so it yields the pool to it.
+ */
+export const CRITICAL_PATH: ReadonlySet<string> = new Set([
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'autoscaling:DescribeAutoScalingGroups',
+  'ec2:DescribeInstances',
+  'iam:GetInstanceProfile',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListRolePolicies',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+])
+
+/** Rank of a call in the queue of a full pool: 0 goes first. */
+export type Priority = (api: string) => number
+
+export const criticalPathFirst: Priority = (api) => (CRITICAL_PATH.has(api) ? 0 : 1)
+
 export class CallRunner {
   readonly errors: CollectionError[] = []
   /** Services (the part of the IAM action before the colon) whose endpoint did not answer, with that error. */
@@ -61,12 +90,14 @@ export class CallRunner {
   private readonly perApi = new Map<string, number>()
   private failed = 0
   private active = 0
-  private readonly waiting: (() => void)[] = []
+  /** Calls waiting for a slot, one queue per rank. */
+  private readonly waiting: (() => void)[][] = []
   private readonly started = performance.now()
 
   constructor(
     private readonly concurrency = 8,
     private readonly log?: (line: string) => void,
+    private readonly priority: Priority = criticalPathFirst,
   ) {}
 
   /** Sends one request through the pool. Returns undefined when it failed (the failure is recorded). */
@@ -135,7 +166,7 @@ export class CallRunner {
       this.errors.push({api, ...(resource ? {resource} : {}), code, message: `not sent: ${service} did not answer an earlier call (${message})`, accessDenied: false})
       return undefined
     }
-    await this.acquire()
+    await this.acquire(api)
     const started = performance.now()
     this.perApi.set(api, (this.perApi.get(api) ?? 0) + 1)
     try {
@@ -159,16 +190,17 @@ export class CallRunner {
     }
   }
 
-  private async acquire(): Promise<void> {
+  private async acquire(api: string): Promise<void> {
     if (this.active < this.concurrency) {
       this.active++
       return
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve))
+    const rank = Math.max(0, Math.floor(this.priority(api)) || 0)
+    await new Promise<void>((resolve) => (this.waiting[rank] ??= []).push(resolve))
   }
 
   private release(): void {
-    const next = this.waiting.shift()
+    const next = this.waiting.find((queue) => queue?.length)?.shift()
     // The slot passes straight to the next waiter, so `active` stays the same.
     if (next) next()
     else this.active--

@@ -3,8 +3,9 @@
  * file), runs the analysis, and saves the snapshot. Dependencies come in, so tests drive it without a terminal.
  */
 import type {AwsClients} from '../lib/aws.js'
-import {regionFromArn, regionFromDnsName} from '../lib/aws.js'
+import {regionFromArn, regionFromDnsName, requestsOnWire} from '../lib/aws.js'
 import {UserError} from '../lib/errors.js'
+import {releaseMemory} from '../lib/memory.js'
 import type {Report} from '../analyze/report.js'
 import type * as Engine from '../analyze/engine.js'
 import type {Severity} from '../rules/types.js'
@@ -105,8 +106,8 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     deps.progress(`Looking up ${request.alb} in ${region}…`)
     const lookup = resolveLoadBalancer(request.alb, clients, calls)
     lookup.catch(() => undefined)
-    // The lookup is on the wire: load the SDK packages the collection starts with while it is answered.
-    await new Promise<void>((resolve) => setImmediate(resolve))
+    // Once the lookup is on the wire, load the SDK packages the collection starts with while it is answered.
+    await requestsOnWire()
     preloadSdks(['autoscaling', 'ec2'])
     engine = import('../analyze/engine.js')
     const loadBalancer = await lookup
@@ -146,6 +147,7 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
   }
 
   const {analyze} = await (engine ?? import('../analyze/engine.js'))
+  releaseMemory()
   const report = analyze(snapshot, {failOn: request.failOn, notes, history: request.history !== undefined, placement: {profile: request.profile, endpointUrl: request.endpointUrl}})
   return {report, snapshot, ...(stats ? {stats} : {})}
 }

@@ -6,6 +6,8 @@
  * Conventions of the AWS CLI: --region, --profile, --endpoint-url, and the SDK's own AWS_ENDPOINT_URL and
  * AWS_ENDPOINT_URL_<SERVICE> variables; the standard credential chain; adaptive retries.
  */
+import {subscribe} from 'node:diagnostics_channel'
+import type {ClientRequest} from 'node:http'
 import {createRequire} from 'node:module'
 import type * as Elbv2Sdk from '@aws-sdk/client-elastic-load-balancing-v2'
 import type * as Ec2Sdk from '@aws-sdk/client-ec2'
@@ -182,6 +184,7 @@ export class AwsClients {
   private get<T>(key: ServiceKey, make: (config: ClientConfig) => T): T {
     if (!this.cache.has(key)) {
       const client = make(clientConfig(this.options))
+      countUntilOnWire(client as unknown as MiddlewareClient)
       this.options.sdk?.onClient?.(client as Parameters<NonNullable<SdkHooks['onClient']>>[0])
       this.cache.set(key, client)
     }
@@ -246,6 +249,80 @@ export class AwsClients {
       'Pass --region (e.g. --region eu-west-1), set AWS_REGION, or give the profile a region (aws configure set region ...). An ALB DNS name carries its region, so passing one also works.',
     )
   }
+}
+
+/**
+ * What has been sent and is not on the wire yet: SDK calls whose HTTP request has no socket yet (credentials,
+ * signing and connecting take a few turns of the event loop) and requests not yet written to their socket.
+ * Loading an SDK package is synchronous and takes tens of milliseconds (the EC2 package over a hundred): done
+ * while requests are in this state, it holds them back; done once they are on the wire, it overlaps their round
+ * trip. `requestsOnWire` tells when.
+ */
+const wire = {sending: 0, unflushed: new Set<ClientRequest>(), assigned: [] as (() => void)[], waiters: [] as (() => void)[], tracking: false}
+
+interface MiddlewareClient {
+  middlewareStack: {add(middleware: unknown, options: {step: string; priority: string; name: string}): void}
+}
+
+function settleWire(): void {
+  if (wire.sending === 0 && wire.unflushed.size === 0) for (const wake of wire.waiters.splice(0)) wake()
+}
+
+function trackRequests(): void {
+  if (wire.tracking) return
+  wire.tracking = true
+  // Published when a request gets its socket; `finish` is when its bytes have been handed to that socket.
+  subscribe('http.client.request.start', (message) => {
+    const request = (message as {request: ClientRequest}).request
+    wire.assigned.shift()?.()
+    wire.unflushed.add(request)
+    const done = () => {
+      if (wire.unflushed.delete(request)) settleWire()
+    }
+    request.once('finish', done)
+    request.once('error', done)
+    request.once('close', done)
+  })
+}
+
+/** Counts each call of this client from its start until its HTTP request has a socket (or the call ends first). */
+function countUntilOnWire(client: MiddlewareClient): void {
+  if (typeof client?.middlewareStack?.add !== 'function') return
+  trackRequests()
+  const counter = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+    wire.sending++
+    let counted = true
+    const release = () => {
+      if (!counted) return
+      counted = false
+      wire.sending--
+      settleWire()
+    }
+    wire.assigned.push(release)
+    try {
+      return await next(args)
+    } finally {
+      const i = wire.assigned.indexOf(release)
+      if (i >= 0) wire.assigned.splice(i, 1)
+      release()
+    }
+  }
+  client.middlewareStack.add(counter, {step: 'initialize', priority: 'high', name: 'asgDoctorOnWire'})
+}
+
+/**
+ * Resolves once every AWS request sent so far has been written to its socket, or after `maxWaitMs`: the moment to
+ * do synchronous work (loading the next SDK packages) without delaying those requests.
+ */
+export async function requestsOnWire(maxWaitMs = 250): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  if (wire.sending === 0 && wire.unflushed.size === 0) return
+  let timer: NodeJS.Timeout | undefined
+  await new Promise<void>((resolve) => {
+    wire.waiters.push(resolve)
+    timer = setTimeout(resolve, maxWaitMs)
+  })
+  clearTimeout(timer)
 }
 
 /** The region inside an ALB DNS name (`name-123.eu-west-1.elb.amazonaws.com`), if it is one. */

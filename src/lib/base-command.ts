@@ -2,7 +2,7 @@
  * What every asg-doctor command shares: the AWS CLI's global flags, --json, colour, verbosity, and error
  * handling by kind (one sentence and a hint for a user error, never a stack trace).
  */
-import {Command, Flags, Errors} from '@oclif/core'
+import {Command, Flags, Errors, ux} from '@oclif/core'
 import type {Interfaces} from '@oclif/core'
 import {Chalk} from 'chalk'
 import type {ChalkInstance} from 'chalk'
@@ -92,6 +92,24 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public override async finally(error: Error | undefined): Promise<unknown> {
     this.progressView?.finish()
     return super.finally(error)
+  }
+
+  /**
+   * The --json output exactly as oclif prints it without a JSON colour theme (indented by two), in one
+   * JSON.stringify: oclif's colouriser tokenises the text first, to colour nothing when there is no theme, which
+   * costs ~0.3 s and ~50 MB for the report of 3,000 instances. With a theme, or a value JSON cannot hold, oclif
+   * prints it.
+   */
+  public override logJson(json: unknown): void {
+    if (this.config?.theme?.json) return super.logJson(json)
+    let text: string | undefined
+    try {
+      text = JSON.stringify(json, undefined, 2)
+    } catch {
+      // A cycle: oclif's own printer marks it instead of failing.
+    }
+    if (typeof text !== 'string') return super.logJson(json)
+    ux.stdout(text)
   }
 
   public override log(message = '', ...args: unknown[]): void {

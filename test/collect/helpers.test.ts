@@ -165,6 +165,53 @@ describe('CallRunner: one runner, three ways to fail', () => {
   })
 })
 
+describe('CallRunner: a full pool serves the critical path first', () => {
+  /** Sends that stay in flight until released, recording the order in which they started. */
+  function gate() {
+    const started: string[] = []
+    const open = new Map<string, () => void>()
+    const send = (name: string) => () =>
+      new Promise<string>((resolve) => {
+        started.push(name)
+        open.set(name, () => resolve(name))
+      })
+    const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
+    /** Answers a call once it has started (failing if it never does), then lets the runner hand its slot on. */
+    const settle = async (name: string) => {
+      for (let i = 0; i < 20 && !open.has(name); i++) await tick()
+      const answer = open.get(name)
+      if (!answer) throw new Error(`${name} never started; started: ${started.join(', ')}`)
+      answer()
+      await tick()
+    }
+    return {started, send, settle}
+  }
+
+  it('gives a freed slot to a waiting read of the chain before reads asked for earlier that nothing waits on', async () => {
+    const g = gate()
+    const r = new CallRunner(1)
+    const all = [
+      r.call('ec2:DescribeVpcs', 'first', g.send('vpcs')),
+      r.call('ec2:DescribeRouteTables', undefined, g.send('route tables')),
+      r.call('ec2:DescribeNetworkAcls', undefined, g.send('nacls')),
+      r.call('elasticloadbalancing:DescribeTargetHealth', 'tg', g.send('health')),
+      r.call('iam:GetPolicyVersion', 'p', g.send('policy version')),
+    ]
+    for (const name of ['vpcs', 'health', 'policy version', 'route tables', 'nacls']) await g.settle(name)
+    expect(await Promise.all(all)).toEqual(['vpcs', 'route tables', 'nacls', 'health', 'policy version'])
+    expect(g.started).toEqual(['vpcs', 'health', 'policy version', 'route tables', 'nacls'])
+  })
+
+  it('keeps the order calls were asked in within one rank, and takes the ranking it is given', async () => {
+    const g = gate()
+    const r = new CallRunner(1, undefined, (api) => (api.endsWith('Last') ? 2 : 0))
+    const all = [r.call('x:Busy', undefined, g.send('busy')), r.call('x:Last', undefined, g.send('last')), r.call('x:A', undefined, g.send('a')), r.call('x:B', undefined, g.send('b'))]
+    for (const name of ['busy', 'a', 'b', 'last']) await g.settle(name)
+    await Promise.all(all)
+    expect(g.started).toEqual(['busy', 'a', 'b', 'last'])
+  })
+})
+
 describe('util', () => {
   it('chunks and sorts record keys', () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]])
