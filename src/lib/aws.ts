@@ -274,8 +274,9 @@ function trackRequests(): void {
   // Published when a request gets its socket; `finish` is when its bytes have been handed to that socket.
   subscribe('http.client.request.start', (message) => {
     const request = (message as {request: ClientRequest}).request
-    wire.assigned.shift()?.()
+    // Counted as unflushed before the call stops counting as sending: the other order lets waiters wake in between.
     wire.unflushed.add(request)
+    wire.assigned.shift()?.()
     const done = () => {
       if (wire.unflushed.delete(request)) settleWire()
     }
