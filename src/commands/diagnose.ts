@@ -26,6 +26,8 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
     {description: 'Save what was collected, to attach to a ticket', command: '<%= config.bin %> <%= command.id %> web-alb --save-snapshot web-alb.json'},
     {description: 'Read the last day of metrics, changes and logs, to see when intermittent 5xx began and what changed before', command: '<%= config.bin %> <%= command.id %> web-alb --since 1d'},
     {description: 'List the ALBs of a region', command: '<%= config.bin %> <%= command.id %> --region us-east-1'},
+    {description: 'Intermittent 502s: read the last 24 hours of metrics, changes and logs', command: '<%= config.bin %> <%= command.id %> web-alb --since 24h'},
+    {description: 'Reopen a snapshot the watchdog stored', command: '<%= config.bin %> <%= command.id %> --snapshot s3://my-watchdog-bucket/snapshots/123456789012/us-east-1/web-alb.json'},
   ]
 
   static override args = {
@@ -33,7 +35,10 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
   }
 
   static override flags = {
-    snapshot: Flags.string({summary: 'Analyse a saved snapshot instead of calling AWS (no credentials needed).', helpGroup: 'INPUT'}),
+    snapshot: Flags.string({
+      summary: 'Analyse a saved snapshot instead of diagnosing live: a file (no credentials needed), or s3://bucket/key (one the watchdog stored; read with the run\'s --region/--profile).',
+      helpGroup: 'INPUT',
+    }),
     'save-snapshot': Flags.string({summary: 'Write what was collected to this file (JSON, see docs/snapshot.md).', helpGroup: 'INPUT'}),
     'fail-on': Flags.option({options: SEVERITIES, default: 'error' as const, summary: 'Lowest severity that makes the exit code 1.'})(),
     ssm: Flags.boolean({
