@@ -1,48 +1,14 @@
 import {describe, expect, it} from 'vitest'
 import {resolveProps} from '../../infra/props.js'
 import {deployStack, destroyStack, formatOutcome, nextSteps} from '../../src/deploy/service.js'
-import type {DeployIo} from '../../src/deploy/service.js'
-import type {DeployedStack, StackSpec, StackToolkit} from '../../src/deploy/toolkit.js'
+import {recordingDeployment} from './fakes.js'
 import {UserError} from '../../src/lib/errors.js'
 
 const OUTPUTS = {AlbDnsName: 'web-Alb-1.eu-west-1.elb.amazonaws.com', AlbName: 'web-Alb', AlbArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web-Alb/1', TargetGroupArn: 'arn:tg', AsgName: 'web-Asg'}
 
-/** A toolkit that records what happened, in order, into the same log as the I/O. */
 function fakes(opts: {interactive?: boolean; answer?: boolean; templateBytes?: number; deployError?: Error} = {}) {
-  const log: string[] = []
-  const io: DeployIo = {
-    interactive: opts.interactive ?? false,
-    show: (line) => log.push(`show: ${line}`),
-    progress: (line) => log.push(`progress: ${line}`),
-    ask: async (q) => {
-      log.push(`ask: ${q}`)
-      return opts.answer ?? false
-    },
-  }
   const resources = Object.fromEntries(Array.from({length: 10}, (_, i) => [`R${i}`, {Type: 'AWS::EC2::Subnet', Properties: {Pad: 'x'.repeat(Math.floor((opts.templateBytes ?? 30_000) / 10))}}]))
-  const toolkit: StackToolkit = {
-    async synth(spec: StackSpec) {
-      log.push(`synth: ${spec.stackName}`)
-      return {
-        template: {Resources: resources},
-        async deploy(): Promise<DeployedStack> {
-          log.push('deploy')
-          if (opts.deployError) throw opts.deployError
-          return {stackName: spec.stackName, stackArn: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/web/1', outputs: OUTPUTS}
-        },
-        async destroy() {
-          log.push('destroy')
-        },
-        async bootstrap() {
-          log.push('bootstrap')
-        },
-        async dispose() {
-          log.push('dispose')
-        },
-      }
-    },
-  }
-  return {log, io, toolkit}
+  return recordingDeployment({...opts, resources, outputs: OUTPUTS, stackArn: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/web/1'})
 }
 
 const props = resolveProps({stackName: 'web', natGateways: 1})

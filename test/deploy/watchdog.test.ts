@@ -6,47 +6,14 @@
 import {describe, expect, it} from 'vitest'
 import {resolveWatchdogProps} from '../../infra/watchdog/props.js'
 import {HOURS_PER_MONTH, WATCHDOG_PRICES, estimateWatchdogCost, formatCost} from '../../src/deploy/cost.js'
-import type {DeployIo} from '../../src/deploy/service.js'
-import type {StackSpec, StackToolkit} from '../../src/deploy/toolkit.js'
+import {recordingDeployment} from './fakes.js'
 import {deployWatchdog, destroyWatchdog, executionTargets, watchdogNextSteps} from '../../src/deploy/watchdog.js'
 import {watchdogPropsFromFlags} from '../../src/deploy/flags.js'
 
 const OUTPUTS = {BucketName: 'wd-reports-1', StateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:wd', TopicArn: 'arn:aws:sns:eu-west-1:123456789012:wd'}
 
 function fakes(opts: {interactive?: boolean; answer?: boolean; deployError?: Error} = {}) {
-  const log: string[] = []
-  const io: DeployIo = {
-    interactive: opts.interactive ?? false,
-    show: (line) => log.push(`show: ${line}`),
-    progress: (line) => log.push(`progress: ${line}`),
-    ask: async (q) => {
-      log.push(`ask: ${q}`)
-      return opts.answer ?? false
-    },
-  }
-  const toolkit: StackToolkit = {
-    async synth(spec: StackSpec) {
-      log.push(`synth: ${spec.stackName}`)
-      return {
-        template: {Resources: Object.fromEntries(Array.from({length: 16}, (_, i) => [`R${i}`, {}]))},
-        async deploy() {
-          log.push('deploy')
-          if (opts.deployError) throw opts.deployError
-          return {stackName: spec.stackName, outputs: OUTPUTS}
-        },
-        async destroy() {
-          log.push('destroy')
-        },
-        async bootstrap() {
-          log.push('bootstrap')
-        },
-        async dispose() {
-          log.push('dispose')
-        },
-      }
-    },
-  }
-  return {log, io, toolkit}
+  return recordingDeployment({...opts, resources: Object.fromEntries(Array.from({length: 16}, (_, i) => [`R${i}`, {}])), outputs: OUTPUTS})
 }
 
 const props = resolveWatchdogProps({targets: [{region: 'eu-west-1'}, {region: 'eu-west-1', account: '111122223333'}], alertEmail: 'ops@example.com'})
