@@ -5,6 +5,7 @@ import type {AwsOptions} from '../lib/aws.js'
 import {EXIT, UserError} from '../lib/errors.js'
 import {checkProfile, checkRegion} from '../lib/options.js'
 import {SEVERITIES} from '../rules/types.js'
+import {parseFilters} from '../scan/filter.js'
 import type {ScanReport} from '../scan/types.js'
 
 export default class Scan extends BaseCommand<typeof Scan> {
@@ -58,6 +59,7 @@ Exit codes: 0 every ALB healthy, 1 problems found in at least one (at or above -
     const regions = this.regions(flags.regions, flags.region, endpointUrl)
     const profiles = flags.profile ?? []
     for (const p of profiles) await checkProfile(p)
+    parseFilters(flags.filter ?? [])
 
     const {scanFleet} = await import('../scan/service.js')
     this.progress(`Scanning ${describeScope(regions, profiles)}…`)
