@@ -22,7 +22,7 @@ import type {
 import type {AwsClients} from '../lib/aws.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION} from '../snapshot/types.js'
 import type {Snapshot} from '../snapshot/types.js'
-import {describeActivities, groupSubnets, launchTemplateRequests, selectGroups} from './autoscaling.js'
+import {groupSubnets, launchTemplateRequests, selectGroups} from './autoscaling.js'
 import {referencedGroupIds, referencedPrefixListIds} from './ec2.js'
 import type {VpcNetwork} from './ec2.js'
 import {
@@ -143,7 +143,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
     registeredInstanceIds: new Set(registeredInstanceIds(tgs.health)),
     vpcSubnetIds,
   })
-  const activitiesP = early(Promise.all(groups.map(async (g) => [g.AutoScalingGroupName ?? '', await describeActivities(r, c, g.AutoScalingGroupName ?? '')] as const)))
+  const activitiesP = early(Promise.all(groups.map(async (g) => [g.AutoScalingGroupName ?? '', await reads.activities(g.AutoScalingGroupName ?? '')] as const)))
   const templatesP = early(reads.launchTemplateVersions(launchTemplateRequests(groups)))
   const groupTgsP = early(targetGroupData(r, c, [], groups.flatMap((g) => g.TargetGroupARNs ?? []), new Set(tgs.groups.map((t) => t.TargetGroupArn ?? ''))))
 

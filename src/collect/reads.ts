@@ -4,11 +4,11 @@
  * sends them straight through its runner (`directReads`); a scan of many load balancers serves them from a region
  * cache (./region-cache.ts), so that each is asked of AWS once per region, not once per load balancer.
  */
-import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
+import type {Activity, AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import type {Instance, LaunchTemplateVersion, ManagedPrefixList, PrefixListEntry, SecurityGroup, Subnet} from '@aws-sdk/client-ec2'
 import type {AwsClients} from '../lib/aws.js'
 import {ec2Sdk} from '../lib/aws.js'
-import {describeAllGroups} from './autoscaling.js'
+import {describeActivities, describeAllGroups} from './autoscaling.js'
 import type {TemplateRequest} from './autoscaling.js'
 import {describeInstances, describeLaunchTemplateVersions, describePrefixLists, describeSecurityGroups, describeSubnets, describeVpcNetwork} from './ec2.js'
 import type {VpcNetwork} from './ec2.js'
@@ -18,6 +18,8 @@ import {chunk, uniq} from './util.js'
 export interface SharedReads {
   /** Every Auto Scaling group of the region. */
   allGroups(): Promise<AutoScalingGroup[]>
+  /** A group's recent scaling activities (undefined when the call failed). */
+  activities(groupName: string): Promise<Activity[] | undefined>
   /** The subnets of these VPCs. */
   vpcSubnets(vpcIds: readonly string[]): Promise<Subnet[]>
   /** These subnets, by id. */
@@ -36,6 +38,7 @@ export interface SharedReads {
 export function directReads(r: CallRunner, c: AwsClients): SharedReads {
   return {
     allGroups: () => describeAllGroups(r, c),
+    activities: (groupName) => describeActivities(r, c, groupName),
     vpcSubnets: (vpcIds) => describeSubnets(r, c, {vpcIds}),
     subnets: (ids) => describeSubnets(r, c, {ids}),
     network: (vpcIds) => describeVpcNetwork(r, c, vpcIds),

@@ -109,6 +109,7 @@ export class RegionCache {
     const sorted = (ids: readonly string[]) => uniq(ids).sort().join(',')
     return {
       allGroups: () => this.once<AutoScalingGroup[]>('autoscaling-groups', into, (r) => direct(r).allGroups()),
+      activities: (groupName) => this.once(`activities:${groupName}`, into, (r) => direct(r).activities(groupName)),
       vpcSubnets: (vpcIds) => this.byKey<Subnet>('vpc-subnets', vpcIds, into, (r, ids) => direct(r).vpcSubnets(ids), (s) => s.VpcId),
       subnets: (ids) => this.byKey<Subnet>('subnet', ids, into, (r, missing) => direct(r).subnets(missing), (s) => s.SubnetId),
       network: (vpcIds) => this.once(`network:${sorted(vpcIds)}`, into, (r) => direct(r).network(vpcIds)),
@@ -117,8 +118,21 @@ export class RegionCache {
         this.byKey<Instance>('instance', ids, into, (r, missing) => direct(r).groupInstances(missing), (i) => i.InstanceId, {retryMissing: true}),
       instances: (ids) => this.byKey<Instance>('instance', ids, into, (r, missing) => direct(r).instances(missing), (i) => i.InstanceId),
       prefixLists: (ids) => this.once(`prefix-lists:${sorted(ids)}`, into, (r) => direct(r).prefixLists(ids)),
-      launchTemplateVersions: (requests) => this.once(`launch-templates:${JSON.stringify(requests)}`, into, (r) => direct(r).launchTemplateVersions(requests)),
+      // One entry per template and versions asked: ALBs whose groups share a template share its read.
+      launchTemplateVersions: async (requests) =>
+        (await Promise.all(requests.map((req) => this.once(`launch-template:${JSON.stringify(req)}`, into, (r) => direct(r).launchTemplateVersions([req]))))).flat(),
     }
+  }
+
+  /**
+   * Reads ahead what every ALB of the region starts with: the Auto Scaling groups, and the instances of the groups
+   * attached to a target group, 1,000 ids a call for the whole region rather than one call per ALB. Groups attached
+   * to none (rare, and not all in an ALB's VPC) are left to the ALBs that select them.
+   */
+  async prefetch(into: CallRunner, direct: (r: CallRunner) => SharedReads): Promise<void> {
+    const reads = this.reads(into, direct)
+    const groups = await reads.allGroups()
+    await reads.groupInstances(groups.filter((g) => (g.TargetGroupARNs ?? []).length > 0).flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId)).filter((id): id is string => !!id))
   }
 
   /** Every call the cache's loads sent. */

@@ -19,6 +19,7 @@ import {severityRank} from '../analyze/report.js'
 import type {AwsClients} from '../lib/aws.js'
 import {AwsCallError, isBadCredentials, NO_CREDENTIALS, UserError} from '../lib/errors.js'
 import {accountOf} from '../collect/index.js'
+import {directReads} from '../collect/reads.js'
 import type {RegionCache} from '../collect/region-cache.js'
 import {mergeStats} from '../collect/region-cache.js'
 import type {CallRunner, CollectStats} from '../collect/runner.js'
@@ -95,6 +96,8 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
     tick()
     const cache = new RegionCache({log: deps.trace})
     counted.push(cache)
+    // Failures here are the ALBs' to record: each one's collection gets them replayed from the cache.
+    if (listed.albs.length > 1) await cache.prefetch(runner(), (r) => directReads(r, clients))
     const history = request.history ? await historyClientsFor(clients) : undefined
     return mapLimit(listed.albs, request.concurrency ?? DEFAULT_CONCURRENCY, async (lb) => {
       const entry = await diagnoseOne(lb, {scope, clients, cache, history, calls: runner(), request, deps, single})
