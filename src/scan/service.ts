@@ -77,7 +77,7 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
     await Promise.all(
       profiles.map(async (profile): Promise<Scope[]> => {
         try {
-          const regions = await scanRegions(request.regions, await regionalClients(clientsFor, profile, request.regions), runner())
+          const regions = await scanRegions(request.regions, () => regionalClients(clientsFor, profile, request.regions), runner())
           return regions.map((region) => ({profile, region}))
         } catch (error) {
           if (single) throw error
