@@ -6,14 +6,16 @@
  * the ssm-ready world's instances Online; and, in one test, an AccessDenied for elasticloadbalancing:
  * DescribeLoadBalancers in eu-west-1 alone, by a loopback proxy in front of it (the only failure injected).
  */
+import {readFileSync} from 'node:fs'
 import {createServer, request as httpRequest} from 'node:http'
+import {join} from 'node:path'
 import type {Server} from 'node:http'
 import {AddTagsCommand} from '@aws-sdk/client-elastic-load-balancing-v2'
 import {Ajv} from 'ajv'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {reportSchema} from '../../src/analyze/report-schema.js'
 import type {ScanEntry, ScanReport} from '../../src/scan/types.js'
-import {json, runCli} from './helpers/cli.js'
+import {ROOT, json, runCli} from './helpers/cli.js'
 import {seedFleet} from './helpers/fleet.js'
 import {startGapProxy} from './helpers/gap-proxy.js'
 import type {GapProxy} from './helpers/gap-proxy.js'
@@ -161,6 +163,24 @@ describe('asg-doctor scan against moto', () => {
       expect(euLines[0]).toMatch(/^\? \(region eu-west-1\)\s+eu-west-1\s+-\s+error\s+-\s+elasticloadbalancing:DescribeLoadBalancers was denied/)
     } finally {
       await deny.stop()
+    }
+  }, 60_000)
+
+  it('runs the read-only script on the instances only with --ssm, and reads history only with --history', async () => {
+    const sample = readFileSync(join(ROOT, 'test/fixtures/on-instance/al2023-healthy.txt'), 'utf8')
+    gap.setScenario({online: healthy.privateIps, diagnosticOutput: (id) => sample.replaceAll('10.0.10.11', healthy.privateIps[id] ?? '10.0.0.1')})
+    try {
+      const off = json(await scan(gap.endpoint, '--filter', 'solo', '--json')) as ScanReport
+      expect(gap.sent).toEqual([])
+      expect(off.entries[0].report?.notes).toContain('On-instance checks were skipped (a scan runs them only with --ssm): nothing was sent to the instances.')
+      expect(Object.keys(gap.forwarded).filter((k) => k.startsWith('monitoring:'))).toEqual([])
+
+      const on = json(await scan(gap.endpoint, '--filter', 'solo', '--ssm', '--history', '--json')) as ScanReport
+      expect(gap.sent.map((c) => [c.kind, [...c.instanceIds].sort()])).toEqual([['diagnostic', healthy.instanceIds]])
+      expect(on.entries[0].report?.notes.some((n) => n.startsWith('On-instance checks were skipped'))).toBe(false)
+      expect(gap.forwarded['monitoring:GetMetricData']).toBeGreaterThan(0)
+    } finally {
+      gap.setScenario({online: healthy.privateIps})
     }
   }, 60_000)
 
