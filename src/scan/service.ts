@@ -96,8 +96,9 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
     tick()
     const cache = new RegionCache({log: deps.trace})
     counted.push(cache)
-    // Failures here are the ALBs' to record: each one's collection gets them replayed from the cache.
-    if (listed.albs.length > 1) await cache.prefetch(runner(), (r) => directReads(r, clients))
+    // Failures here are the ALBs' to record: each one's collection gets them replayed from the cache (a credential
+    // failure, which rejects, included: each ALB then becomes an error entry of its own).
+    if (listed.albs.length > 1) await cache.prefetch(runner(), (r) => directReads(r, clients)).catch(() => undefined)
     const history = request.history ? await historyClientsFor(clients) : undefined
     return mapLimit(listed.albs, request.concurrency ?? DEFAULT_CONCURRENCY, async (lb) => {
       const entry = await diagnoseOne(lb, {scope, clients, cache, history, calls: runner(), request, deps, single})

@@ -4,6 +4,7 @@
  */
 import {describe, expect, it} from 'vitest'
 import {mockClient} from 'aws-sdk-client-mock'
+import {DescribeAutoScalingGroupsCommand} from '@aws-sdk/client-auto-scaling'
 import {DescribeRegionsCommand} from '@aws-sdk/client-ec2'
 import {DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTagsCommand, ElasticLoadBalancingV2Client} from '@aws-sdk/client-elastic-load-balancing-v2'
 import {IAMClient} from '@aws-sdk/client-iam'
@@ -14,6 +15,7 @@ import {scanFleet, sortEntries} from '../../src/scan/service.js'
 import type {ScanDeps, ScanEntry, ScanRequest} from '../../src/scan/types.js'
 import {ALB_ARN, ALB_NAME} from '../fixtures/world.js'
 import {mockWorld} from '../collect/mock-world.js'
+import {healthyWorld} from '../fixtures/world.js'
 
 const NOW = new Date('2026-11-24T10:00:00.000Z')
 const denied = (api: string) => Object.assign(new Error(`User is not authorized to perform: ${api}`), {name: 'AccessDenied', $metadata: {httpStatusCode: 403}})
@@ -107,6 +109,23 @@ describe('scanFleet', () => {
       [ALB_NAME, 'error'],
     ])
     expect(report.entries[0].error).toMatch(/elasticloadbalancing:DescribeListeners \(ExpiredToken\)/)
+  })
+
+  it('keeps a failure of the reads shared by the region to the entries of its ALBs', async () => {
+    const world = healthyWorld()
+    const second = {...world.elbv2.LoadBalancers[0], LoadBalancerName: 'web-alb-2', LoadBalancerArn: ALB_ARN.replace('web-alb', 'web-alb-2')}
+    world.elbv2.LoadBalancers.push(second)
+    const m = mockWorld(world)
+    m.autoscaling.on(DescribeAutoScalingGroupsCommand).rejects(Object.assign(new Error('expired'), {name: 'ExpiredToken', $metadata: {httpStatusCode: 403}}))
+    const {d} = deps(() => m.clients)
+    const report = await scanFleet(request({profiles: ['a', 'b']}), d)
+    expect(report.entries.map((e) => [e.profile, e.name, e.verdict])).toEqual([
+      ['a', ALB_NAME, 'error'],
+      ['a', 'web-alb-2', 'error'],
+      ['b', ALB_NAME, 'error'],
+      ['b', 'web-alb-2', 'error'],
+    ])
+    expect(report.entries[0].error).toMatch(/autoscaling:DescribeAutoScalingGroups \(ExpiredToken\)/)
   })
 
   it('stops with the user error when the only account has no credentials', async () => {
