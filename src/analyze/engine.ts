@@ -13,6 +13,8 @@ import {allRules} from '../rules/index.js'
 import {catalogue as projectCatalogue} from '../rules/catalogue/index.js'
 import type {CheckResult, Finding, Rule, RuleMeta, Severity} from '../rules/types.js'
 import type {Snapshot} from '../snapshot/types.js'
+import {analyzeHistory} from '../history/analyze.js'
+import {reportHistory} from '../history/timeline.js'
 
 // The report model and the root-cause linking used to live here; importers of this module keep working.
 export {REPORT_SCHEMA, REPORT_VERSION} from './report.js'
@@ -29,6 +31,8 @@ export interface AnalyzeOptions {
   notes?: string[]
   /** The --profile and --endpoint-url the user gave: remediation commands carry them. */
   placement?: Placement
+  /** Add the snapshot's evidence over time to the report, when it has some (default true; false: --no-history). */
+  history?: boolean
 }
 
 export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Report {
@@ -63,6 +67,7 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Repor
     findings: ordered,
     checks,
     notes: options.notes ?? [],
+    ...(snapshot.history && options.history !== false ? {history: reportHistory(snapshot.history, analyzeHistory(snapshot.history), snapshot.errors)} : {}),
   }
 }
 

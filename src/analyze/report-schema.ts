@@ -31,6 +31,86 @@ const finding = obj(
 )
 const counts = obj({total: int, healthy: int, unhealthy: int, initial: int, unused: int, draining: int, unavailable: int})
 
+const num: Schema = {type: 'number'}
+const iso: Schema = {...str, description: 'ISO-8601.'}
+const changeEvent = obj(
+  {
+    time: iso,
+    source: {enum: ['autoscaling-activity', 'instance-refresh', 'launch-template-version', 'cloudtrail']},
+    what: {...str, description: 'The API action or the kind of change.'},
+    resources: strList,
+    who: {...str, description: 'An IAM ARN or user name; `autoscaling` for the service\'s own actions.'},
+    detail: str,
+    status: str,
+    id: str,
+  },
+  ['time', 'source', 'what', 'resources'],
+)
+const signalSource: Schema = {enum: ['metrics', 'access-logs', 'health-check-logs']}
+const history = obj(
+  {
+    window: obj({start: iso, end: iso}),
+    summary: {...str, description: 'When the errors began, their shape, and the nearest change before the onset with who made it.'},
+    analysis: obj(
+      {
+        signal: obj({id: str, label: str, source: signalSource}),
+        totalErrors: num,
+        onset: obj({index: int, time: iso, beforeWindow: {type: 'boolean'}, baseline: num, threshold: num}),
+        shape: obj(
+          {
+            shape: {enum: ['none', 'steady', 'single-burst', 'bursts', 'periodic']},
+            periodSeconds: num,
+            bursts: {type: 'array', items: {type: 'array', items: int, minItems: 2, maxItems: 2}, description: 'Runs of elevated intervals: [first, last] index.'},
+            elevatedShare: num,
+          },
+          ['shape', 'bursts', 'elevatedShare'],
+        ),
+        nearestChange: obj({event: changeEvent, secondsBeforeOnset: num}),
+        changesBeforeOnset: {type: 'array', items: changeEvent},
+      },
+      ['totalErrors', 'shape', 'changesBeforeOnset'],
+    ),
+    timeline: obj({
+      columnSeconds: int,
+      columns: int,
+      signals: {
+        type: 'array',
+        items: obj(
+          {
+            id: str,
+            label: str,
+            short: str,
+            source: signalSource,
+            kind: {enum: ['count', 'level']},
+            values: {type: 'array', items: {type: ['number', 'null']}, description: 'One per column, oldest first; null: no data point.'},
+            total: num,
+            max: num,
+          },
+          ['id', 'label', 'short', 'source', 'kind', 'values', 'max'],
+        ),
+      },
+      noData: {...strList, description: 'Series with no data point in the window.'},
+      changes: {type: 'array', items: obj({mark: str, column: int, event: changeEvent})},
+      markerLine: {...str, description: 'One character per column: `·`, a change\'s mark, or `*` for several.'},
+      targets: {
+        type: 'array',
+        items: obj(
+          {
+            target: str,
+            failures: int,
+            statuses: {type: 'array', items: {enum: ['pass', 'fail', null]}},
+            last: obj({time: iso, to: {enum: ['pass', 'fail']}, reason: str, statusCode: str}, ['time', 'to']),
+          },
+          ['target', 'failures', 'statuses'],
+        ),
+      },
+    }),
+    notes: strList,
+    unavailable: {type: 'array', items: obj({api: str, reason: str, missing: str}), description: 'Sources whose calls failed: what the timeline lacks.'},
+  },
+  ['window', 'summary', 'analysis', 'timeline', 'notes', 'unavailable'],
+)
+
 export const reportSchema: Schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://github.com/asg-doctor/asg-doctor/docs/report.schema.json',
@@ -67,6 +147,7 @@ export const reportSchema: Schema = {
         items: obj({ruleId: str, title: str, status: {enum: ['pass', 'fail', 'not-applicable', 'could-not-check']}, reason: str, findings: int}, ['ruleId', 'title', 'status', 'findings']),
       },
       notes: strList,
+      history: {...history, description: 'The evidence over time (--since); absent with --no-history and for snapshots without it.'},
     },
     ['schema', 'version', 'target', 'collectedAt', 'overview', 'status', 'summary', 'rootCauses', 'findings', 'checks', 'notes'],
   ),

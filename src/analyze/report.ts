@@ -6,6 +6,8 @@
  */
 import {SEVERITIES} from '../rules/types.js'
 import type {CheckResult, Finding, Severity} from '../rules/types.js'
+import type {HistoryAnalysis} from '../history/analyze.js'
+import type {TimelineData} from '../history/timeline.js'
 
 export const REPORT_SCHEMA = 'asg-doctor-report'
 export const REPORT_VERSION = 1
@@ -44,6 +46,22 @@ export interface Report {
   checks: CheckResult[]
   /** Remarks about the run itself (e.g. a probe that was skipped). */
   notes: string[]
+  /** The evidence over a window of time, when it was collected (absent with --no-history and in older snapshots). */
+  history?: ReportHistory
+}
+
+/** The evidence over time: when the errors began, their shape, what changed before, and the timeline of it all. */
+export interface ReportHistory {
+  window: {start: string; end: string}
+  /** One sentence: when the errors began, their shape, the nearest change before the onset and who made it. */
+  summary: string
+  analysis: HistoryAnalysis
+  /** The timeline's data, resampled to `columns` columns of `columnSeconds` (the text and markdown views draw it). */
+  timeline: Omit<TimelineData, 'window' | 'analysis'>
+  /** Why a source is missing (logs off, nothing in the window), one sentence each. */
+  notes: string[]
+  /** Sources whose calls failed while collecting: the timeline lacks what they would have shown. */
+  unavailable: {api: string; reason: string; missing: string}[]
 }
 
 export interface ReportSummary {

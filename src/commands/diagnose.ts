@@ -6,11 +6,14 @@ import {awsFlagTokens} from '../lib/options.js'
 import {raw, shellCommand} from '../lib/shell.js'
 import {SEVERITIES} from '../rules/types.js'
 import type {Report} from '../analyze/engine.js'
+import {MAX_SINCE_MS, parseDuration} from '../history/common.js'
 
 export default class Diagnose extends BaseCommand<typeof Diagnose> {
   static override summary = 'Find why an Application Load Balancer answers 502/503: from the ALB to the root cause.'
 
   static override description = `Follows ALB → listeners → rules → target groups → target health → Auto Scaling groups → instances → subnets, route tables, NACLs and security groups, and reports the deepest cause it can prove, with the exact command that fixes it. Read-only.
+
+It also reads the evidence over time (--since, the last 3 h by default): the load balancer's CloudWatch metrics, what changed (CloudTrail, Auto Scaling activities, launch template versions), and its access and health-check logs when it writes them. The report then says when the errors began, their shape, and the change nearest before, with a timeline.
 
 With no argument, lists the region's ALBs with one health line each.
 
@@ -21,6 +24,7 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
     {description: 'By DNS name (the region comes from it)', command: '<%= config.bin %> <%= command.id %> web-alb-1234567890.eu-west-1.elb.amazonaws.com'},
     {description: 'Analyse the bundled example of the reference incident, offline', command: '<%= config.bin %> <%= command.id %> --snapshot examples/nginx-missing.json'},
     {description: 'Save what was collected, to attach to a ticket', command: '<%= config.bin %> <%= command.id %> web-alb --save-snapshot web-alb.json'},
+    {description: 'Read the last day of metrics, changes and logs, to see when intermittent 5xx began and what changed before', command: '<%= config.bin %> <%= command.id %> web-alb --since 1d'},
     {description: 'List the ALBs of a region', command: '<%= config.bin %> <%= command.id %> --region us-east-1'},
   ]
 
@@ -45,6 +49,17 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
       helpGroup: 'SSM',
     })(),
     'ssm-timeout': Flags.integer({min: 5, max: 3600, default: 90, summary: 'Seconds to wait, at most, for the instances to answer.', helpGroup: 'SSM'}),
+    since: Flags.string({
+      default: '3h',
+      summary: 'How far back to read the evidence over time (metrics, changes, load balancer logs): 90m, 3h, 2d; at most 90d.',
+      helpGroup: 'HISTORY',
+    }),
+    history: Flags.boolean({
+      summary: 'Read the evidence over time: when the errors began, what changed before (--no-history: the present state only).',
+      allowNo: true,
+      default: true,
+      helpGroup: 'HISTORY',
+    }),
     output: Flags.option({
       options: ['text', 'json', 'markdown'] as const,
       char: 'o',
@@ -60,6 +75,7 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
       throw new UserError('The load balancer to diagnose is empty.', 'Pass its name, ARN or DNS name, or run `asg-doctor diagnose` with no argument to list them.')
     }
     if (args.alb === undefined && !flags.snapshot) return this.list()
+    const sinceMs = flags.history ? sinceFlag(flags.since) : undefined
 
     const {diagnose} = await import('../diagnose/service.js')
     const endpointUrl = endpointOverride(this.awsOptions())
@@ -75,6 +91,7 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
         ssm: flags.ssm,
         ssmTargets: flags['ssm-targets'],
         ssmTimeoutSeconds: flags['ssm-timeout'],
+        ...(sinceMs === undefined ? {} : {history: {sinceMs}}),
       },
       {
         clients: (region) => this.awsClients({region}),
@@ -129,6 +146,15 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
     }
     return {region, loadBalancers: albs}
   }
+}
+
+/** --since as milliseconds: a duration from a minute to CloudTrail's 90 days of event history. */
+export function sinceFlag(text: string): number {
+  const ms = parseDuration(text)
+  if (ms === undefined) throw new UserError(`--since ${text} is not a duration.`, 'Give a number and a unit: 90m, 3h or 2d (a bare number is minutes).')
+  if (ms < 60_000) throw new UserError(`--since ${text} is shorter than a minute, CloudWatch's finest period.`, 'Give at least 1m.')
+  if (ms > MAX_SINCE_MS) throw new UserError(`--since ${text} reaches past the 90 days CloudTrail keeps in its event history.`, 'Give at most 90d.')
+  return ms
 }
 
 export function exitCodeFor(report: Report): number {

@@ -12,6 +12,9 @@ import {readSnapshot, writeSnapshot} from '../snapshot/io.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {CommandRunner} from '../ssm/types.js'
 import type {CallRunner} from '../collect/runner.js'
+import type {HistoryOptions} from '../history/collect.js'
+import {DIAGNOSE_HISTORY} from '../lib/permissions.js'
+import type {CollectionError} from '../snapshot/types.js'
 import {cmd} from '../lib/shell.js'
 
 export interface DiagnoseRequest {
@@ -31,6 +34,11 @@ export interface DiagnoseRequest {
   ssmTargets: SsmTargets
   /** Bound on the whole wait for the script's answers. */
   ssmTimeoutSeconds: number
+  /**
+   * Evidence over time (--since, unless --no-history): collected live for a window of `sinceMs` ending now, and
+   * shown from a saved snapshot. Undefined: neither.
+   */
+  history?: {sinceMs: number}
 }
 
 export type SsmTargets = 'auto' | 'unhealthy' | 'all'
@@ -47,6 +55,8 @@ export interface DiagnoseDeps {
   now?: () => Date
   /** A progress line that replaces the previous one (a terminal's status line); falls back to nothing. */
   status?(line: string): void
+  /** Bounds and pacing of the history collection; tests pace CloudTrail faster than its rate limit. */
+  historyOptions?: Omit<HistoryOptions, 'sinceMs' | 'window'>
   /** The SSM command runner; tests inject one. Default: the real runner over the SSM client. */
   commandRunner?(clients: AwsClients): CommandRunner
 }
@@ -114,7 +124,16 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     snapshot = collected.snapshot
     deps.trace(`collected with ${collected.stats.calls} AWS calls in ${Date.now() - started} ms`)
     if (deps.endpointUrl) notes.push(`Collected from ${deps.endpointUrl} (endpoint override).`)
+    // The history reads what collectSnapshot found and nothing the on-instance step writes: the two run at once.
+    let historyDone = false
+    const history = request.history ? collectHistoryInto(snapshot, clients, request.history.sinceMs, deps, calls).finally(() => (historyDone = true)) : undefined
+    history?.catch(() => undefined)
     notes.push(...(await collectFromInstances(snapshot, clients, request, deps, calls)))
+    if (history) {
+      // CloudTrail's lookups (about two a second) are what usually outlasts the on-instance step.
+      if (!historyDone && request.ssm) deps.progress('Still reading the change history (CloudTrail answers about two lookups a second)…')
+      await history
+    }
     const all = calls.stats()
     stats = {calls: all.calls, ms: Date.now() - started, byApi: all.perApi}
   }
@@ -125,8 +144,34 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
   }
 
   const {analyze} = await (engine ?? import('../analyze/engine.js'))
-  const report = analyze(snapshot, {failOn: request.failOn, notes, placement: {profile: request.profile, endpointUrl: request.endpointUrl}})
+  const report = analyze(snapshot, {failOn: request.failOn, notes, history: request.history !== undefined, placement: {profile: request.profile, endpointUrl: request.endpointUrl}})
   return {report, snapshot, ...(stats ? {stats} : {})}
+}
+
+const HISTORY_APIS: ReadonlySet<string> = new Set(DIAGNOSE_HISTORY.flatMap((p) => p.actions))
+
+/**
+ * The snapshot's `history` section for a window ending now, through the diagnosis' one runner (its pool, counts,
+ * --verbose lines and memory of unreachable services). Its failures join the snapshot's errors as the main
+ * collection's do, sorted, so that a check needing one says "could not check".
+ */
+async function collectHistoryInto(snapshot: Snapshot, clients: AwsClients, sinceMs: number, deps: DiagnoseDeps, calls: CallRunner): Promise<void> {
+  const started = Date.now()
+  const mark = calls.errors.length
+  const {collectHistory, historySenders} = await import('../history/collect.js')
+  const {describeWindow} = await import('../history/timeline.js')
+  deps.progress(`Reading the ${describeWindow(sinceMs)} before now: CloudWatch metrics, changes (CloudTrail, Auto Scaling, launch templates), load balancer logs…`)
+  const now = deps.now
+  snapshot.history = await collectHistory(
+    {runner: calls, ...historySenders(clients), ...(now ? {now: () => now().getTime()} : {})},
+    snapshot,
+    {...deps.historyOptions, sinceMs},
+  )
+  // Another step running meanwhile may have taken a slice of the runner's errors too: each is kept once.
+  const known = new Set<CollectionError>(snapshot.errors)
+  const fresh = calls.errors.slice(mark).filter((e) => HISTORY_APIS.has(e.api) && !known.has(e))
+  snapshot.errors.push(...fresh.sort((a, b) => `${a.api} ${a.resource ?? ''}`.localeCompare(`${b.api} ${b.resource ?? ''}`)))
+  deps.trace(`history collected in ${Date.now() - started} ms (${fresh.length} failed call(s))`)
 }
 
 /**

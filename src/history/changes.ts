@@ -266,7 +266,7 @@ export interface ChangeOptions {
 }
 
 /** LookupEvents for one resource name within the window, pages bounded. */
-export async function lookupResourceEvents(runner: CallRunner, send: ChangeSenders['lookupEvents'], pacer: Pacer, resource: string, w: Window, maxPages: number): Promise<{events: ChangeEvent[]; truncated: boolean}> {
+export async function lookupResourceEvents(runner: CallRunner, send: ChangeSenders['lookupEvents'], pacer: Pacer, resource: string, w: Window, maxPages: number): Promise<{events: ChangeEvent[]; truncated: boolean; failed?: boolean}> {
   const events: ChangeEvent[] = []
   let token: string | undefined
   for (let page = 0; page < maxPages; page++) {
@@ -281,7 +281,7 @@ export async function lookupResourceEvents(runner: CallRunner, send: ChangeSende
         }),
       ),
     )
-    if (!out) return {events, truncated: false}
+    if (!out) return {events, truncated: false, failed: true}
     for (const e of out.Events ?? []) {
       const c = trailEventToChange(e, resource)
       if (c) events.push(c)
@@ -371,22 +371,34 @@ export async function collectChanges(runner: CallRunner, send: ChangeSenders, sn
 
   const scope = resourcesInScope(snapshot)
   const maxResources = o.maxResources ?? 30
-  const lookedUp = o.cloudTrail === false ? [] : scope.slice(0, maxResources).map((r) => r.name)
-  const skipped = scope.slice(lookedUp.length).map((r) => r.name)
+  const candidates = o.cloudTrail === false ? [] : scope.slice(0, maxResources).map((r) => r.name)
+  const lookedUp: string[] = []
   let truncated = false
+  // A lookup that fails once it was paced and retried (denied, or an endpoint without CloudTrail) fails the same way
+  // for every resource: the first is asked alone, and after a failure the rest are not asked, rather than paying
+  // ~0.5 s of the rate limit each for nothing.
+  let failed = false
   const pacer = o.pacer ?? new Pacer(2)
   let next = 0
-  const worker = async () => {
-    while (next < lookedUp.length) {
-      const name = lookedUp[next++]
-      const got = await lookupResourceEvents(runner, send.lookupEvents, pacer, name, w, o.maxPagesPerResource ?? 2)
-      truncated ||= got.truncated
-      events.push(...got.events)
-    }
+  const lookup = async (name: string) => {
+    lookedUp.push(name)
+    const got = await lookupResourceEvents(runner, send.lookupEvents, pacer, name, w, o.maxPagesPerResource ?? 2)
+    failed ||= got.failed === true
+    truncated ||= got.truncated
+    events.push(...got.events)
   }
-  const trail = Promise.all(Array.from({length: Math.min(o.concurrency ?? 2, lookedUp.length)}, worker))
+  const worker = async () => {
+    while (next < candidates.length && !failed) await lookup(candidates[next++])
+  }
+  const trail = (async () => {
+    if (candidates.length === 0) return
+    await lookup(candidates[next++])
+    await Promise.all(Array.from({length: Math.min(o.concurrency ?? 2, candidates.length - next)}, worker))
+  })()
 
   await Promise.all([activities, refreshes, versions, trail])
   launchTemplates.sort((a, b) => (a.launchTemplateId < b.launchTemplateId ? -1 : 1))
-  return {events: mergeChanges(events.filter((e) => inWindow(e, w))), lookedUp, skipped, truncated, launchTemplates}
+  const asked = new Set(lookedUp)
+  const skipped = scope.map((r) => r.name).filter((n) => !asked.has(n))
+  return {events: mergeChanges(events.filter((e) => inWindow(e, w))), lookedUp: candidates.filter((n) => asked.has(n)), skipped, truncated, launchTemplates}
 }

@@ -5,19 +5,20 @@
  * so a failure is recorded in the snapshot's errors and costs only its own part.
  */
 import type {CallRunner} from '../collect/runner.js'
+import type {AwsClients} from '../lib/aws.js'
 import type {HistorySection} from '../snapshot/history-types.js'
 import {HISTORY_VERSION} from '../snapshot/history-types.js'
 import type {Snapshot} from '../snapshot/types.js'
 import {AccessLogSummariser} from './access-log.js'
 import type {ChangeOptions, ChangeSenders} from './changes.js'
-import {collectChanges} from './changes.js'
+import {changeSenders, collectChanges} from './changes.js'
 import type {Window} from './common.js'
 import {isoWindow, windowEndingAt} from './common.js'
 import {HealthCheckLogSummariser} from './health-check-log.js'
 import type {GetMetricDataSender} from './metrics.js'
-import {choosePeriod, collectMetrics} from './metrics.js'
+import {choosePeriod, collectMetrics, getMetricDataSender} from './metrics.js'
 import type {LogKind, S3LogReader} from './s3-logs.js'
-import {readLogObjects} from './s3-logs.js'
+import {readLogObjects, s3LogReader} from './s3-logs.js'
 
 export const DEFAULT_SINCE_MS = 3 * 3_600_000
 
@@ -39,6 +40,28 @@ export interface HistoryOptions {
   logs?: {maxObjects?: number; maxBytes?: number; sampleLines?: number}
 }
 
+/**
+ * The senders of every history part, over the command's clients. Each SDK package and client is loaded when the
+ * first call of its part is made: with the logs off, S3 is never loaded.
+ */
+export function historySenders(aws: AwsClients): Required<Pick<HistoryDeps, 'getMetricData' | 'changes' | 's3'>> {
+  let metrics: GetMetricDataSender | undefined
+  let changes: ChangeSenders | undefined
+  let s3: S3LogReader | undefined
+  const change = () => (changes ??= changeSenders({cloudtrail: aws.cloudtrail, autoscaling: aws.autoscaling, ec2: aws.ec2}))
+  const reader = () => (s3 ??= s3LogReader(aws.s3))
+  return {
+    getMetricData: (input) => (metrics ??= getMetricDataSender(aws.cloudwatch))(input),
+    changes: {
+      lookupEvents: (i) => change().lookupEvents(i),
+      describeScalingActivities: (i) => change().describeScalingActivities(i),
+      describeInstanceRefreshes: (i) => change().describeInstanceRefreshes(i),
+      describeLaunchTemplateVersions: (i) => change().describeLaunchTemplateVersions(i),
+    },
+    s3: {list: (...a) => reader().list(...a), open: (...a) => reader().open(...a)},
+  }
+}
+
 /** The load balancer's log settings, from its attributes (`access_logs.s3.*`, `health_check_logs.s3.*`). */
 export function logSettings(s: Snapshot, kind: LogKind): {enabled: boolean; bucket?: string; prefix?: string} {
   const arn = s.elbv2.LoadBalancers[0]?.LoadBalancerArn ?? ''
@@ -51,7 +74,9 @@ export function logSettings(s: Snapshot, kind: LogKind): {enabled: boolean; buck
 }
 
 export async function collectHistory(deps: HistoryDeps, s: Snapshot, o: HistoryOptions = {}): Promise<HistorySection> {
-  const now = (deps.now ?? Date.now)()
+  // The window ends on the next whole minute: CloudWatch answers best, and the timeline's columns read best, on
+  // periods aligned to the clock.
+  const now = Math.ceil((deps.now ?? Date.now)() / 60_000) * 60_000
   const w = o.window ?? windowEndingAt(now, o.sinceMs ?? DEFAULT_SINCE_MS)
   const period = choosePeriod(w)
   const lb = s.elbv2.LoadBalancers[0]

@@ -7,6 +7,12 @@ export interface Window {
   end: number
 }
 
+/**
+ * The longest window: CloudTrail's event history keeps 90 days. CloudWatch keeps ALB metrics longer, at coarser
+ * periods with age (1 min for 15 days, 5 min for 63, 1 h for 455); `chooseBucketSeconds` picks the period to match.
+ */
+export const MAX_SINCE_MS = 90 * 86_400_000
+
 /** Parses a `--since`-style duration: `90m`, `3h`, `2d`, `45s`, or a bare number of minutes. */
 export function parseDuration(text: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$/i.exec(text)
@@ -118,11 +124,15 @@ export function bucketCount(w: Window, bucketMs: number): number {
 
 /**
  * A bucket size for a window: whole minutes, at most `maxBuckets` buckets (a sparkline of ~60-180 columns),
- * at least a minute (CloudWatch's finest regular period for these metrics).
+ * at least a minute (CloudWatch's finest regular period for these metrics). A window reaching further back than
+ * CloudWatch keeps per-minute data gets the period its age requires (GetMetricData refuses others): a multiple of
+ * 5 min past 15 days, of an hour past 63 days. Windows end now, so their length is the age of their start.
  */
 export function chooseBucketSeconds(w: Window, maxBuckets = 180): number {
   const seconds = Math.ceil((w.end - w.start) / 1000 / maxBuckets)
-  return Math.max(60, Math.ceil(seconds / 60) * 60)
+  const days = (w.end - w.start) / 86_400_000
+  const unit = days > 63 ? 3600 : days > 15 ? 300 : 60
+  return Math.max(60, Math.ceil(seconds / unit) * unit)
 }
 
 /** The account id and region in an ARN (`arn:aws:elasticloadbalancing:eu-west-1:123456789012:...`). */

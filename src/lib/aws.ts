@@ -155,6 +155,9 @@ export const cloudWatchSdk = (): SdkModules['cloudwatch'] => loadSdk('cloudwatch
 export const cloudTrailSdk = (): SdkModules['cloudtrail'] => loadSdk('cloudtrail')
 export const s3Sdk = (): SdkModules['s3'] => loadSdk('s3')
 
+/** The SDK's awsQuery protocol implementation (from the @aws-sdk/core the clients share). */
+const queryProtocol = () => (require('@aws-sdk/core/protocols') as {AwsQueryProtocol: unknown}).AwsQueryProtocol as never
+
 /**
  * Builds each client on first use. Tests pass their own instances (mocked with aws-sdk-client-mock) through
  * `AwsClients.from`.
@@ -201,6 +204,23 @@ export class AwsClients {
 
   get sts(): StsSdk.STSClient {
     return this.get('sts', (config) => new (stsSdk().STSClient)(config))
+  }
+
+  /**
+   * Under an endpoint override CloudWatch is spoken to in its query protocol rather than the JSON protocol the SDK
+   * now defaults to: CloudWatch answers both, and emulators such as moto 5.2 answer only the query one.
+   */
+  get cloudwatch(): CloudWatchSdk.CloudWatchClient {
+    return this.get('cloudwatch', (config) => new (cloudWatchSdk().CloudWatchClient)({...config, ...(config.endpoint ? {protocol: queryProtocol()} : {})}))
+  }
+
+  get cloudtrail(): CloudTrailSdk.CloudTrailClient {
+    return this.get('cloudtrail', (config) => new (cloudTrailSdk().CloudTrailClient)(config))
+  }
+
+  /** Path-style addressing under an endpoint override: a bucket name in the host would not resolve on loopback. */
+  get s3(): S3Sdk.S3Client {
+    return this.get('s3', (config) => new (s3Sdk().S3Client)({...config, ...(config.endpoint ? {forcePathStyle: true} : {})}))
   }
 
   /**

@@ -1,11 +1,12 @@
 /**
  * The report as Markdown, to paste into a ticket or an incident channel. Same content and order as the text report
- * (./view.ts decides both). No tables: evidence, reasons and health-check settings make long cells, which lists
- * carry better. Text from the account is escaped so that it reads as written (`Host: <private IP>` is not HTML);
+ * (./view.ts decides both). No tables for findings: evidence, reasons and health-check settings make long cells,
+ * which lists carry better; the timeline of the evidence over time is one, a row per signal. Text from the account is escaped so that it reads as written (`Host: <private IP>` is not HTML);
  * commands go in fenced blocks, one per line, ready to paste.
  */
 import type {Report} from '../analyze/report.js'
 import type {Finding} from '../rules/types.js'
+import {timelineMarkdown} from '../history/timeline.js'
 import {CHECK_ICON, HEADLINE_ICON, describeAsg, describeTarget, evidenceShown, tally, targetHealth, view} from './view.js'
 
 export interface MarkdownOptions {
@@ -75,6 +76,12 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (v.others.length) {
     out.push('## Also worth a look', '')
     for (const f of v.others) out.push(...finding(f, '###', false))
+  }
+  if (v.timeline && report.history) {
+    const t = v.timeline
+    out.push(`## Since ${t.window.start.replace(/\.\d+Z$/, 'Z')}`, '', ...timelineMarkdown(t), '')
+    if (report.history.unavailable.length) out.push(...report.history.unavailable.map((u) => `- ${code(u.api)} ${md(u.reason)}: the timeline lacks ${md(u.missing)}.`), '')
+    if (report.history.notes.length) out.push(...report.history.notes.map((n) => `- Note: ${md(n)}`), '')
   }
   if (v.blocked.length) {
     out.push(`## Could not check (${v.blocked.length})`, '', ...v.blocked.map((c) => `- ${md(c.title)} (${code(c.ruleId)}): ${md(c.reason ?? '')}`), '')

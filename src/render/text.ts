@@ -7,6 +7,7 @@
 import type {ChalkInstance} from 'chalk'
 import type {Report, RootCause} from '../analyze/report.js'
 import type {Finding, Severity} from '../rules/types.js'
+import {timelineText} from '../history/timeline.js'
 import {unwrapped} from './wrap.js'
 import type {Hanging} from './wrap.js'
 import {CHECK_ICON, HEADLINE_ICON, ICON, describeAsg, describeTarget, evidenceShown, tally, targetHealth, view} from './view.js'
@@ -53,6 +54,14 @@ export function renderText(report: Report, options: TextOptions): string {
   if (v.others.length) {
     out.push(c.bold('Also worth a look'))
     for (const f of v.others) out.push(...renderFinding(f, '  ', false))
+    out.push('')
+  }
+
+  if (v.timeline && report.history) {
+    const [title, ...rest] = timelineText(v.timeline, {wrap: (prefix, text) => hanging(prefix, text)})
+    out.push(c.bold(title), ...rest)
+    for (const u of report.history.unavailable) out.push(...hanging(`  ${c.yellow(CHECK_ICON['could-not-check'])} `, `${u.api} ${u.reason}: the timeline lacks ${u.missing}.`))
+    for (const note of report.history.notes) out.push(...hanging(`  ${c.dim('Note:')} `, c.dim(note)))
     out.push('')
   }
 

@@ -1,11 +1,14 @@
 /**
  * What the human views (text, markdown) show and in which order, decided once so that they carry the same content:
  * the deployment at a glance, the headline, the root causes that account for problems (numbered, with what they
- * explain), the other findings, what could not be checked, every check (verbose), the tally and the notes.
+ * explain), the other findings, the timeline of the evidence over time, what could not be checked, every check
+ * (verbose), the tally and the notes.
  */
 import {atLeast, headline} from '../analyze/report.js'
 import type {Headline, Report, RootCause} from '../analyze/report.js'
 import type {CheckResult, Finding, Severity} from '../rules/types.js'
+import {reportTimeline} from '../history/timeline.js'
+import type {TimelineData} from '../history/timeline.js'
 
 export const ICON: Record<Severity, string> = {critical: '✖', error: '✖', warning: '▲', info: 'ℹ'}
 export const HEADLINE_ICON: Record<Headline['tone'], string> = {ok: '✔', attention: '▲', problem: '✖'}
@@ -22,6 +25,8 @@ export interface View {
   others: Finding[]
   /** Checks that could not run, with the reason. */
   blocked: CheckResult[]
+  /** The evidence over time, shown after the findings and before what could not be checked; absent: nothing shown. */
+  timeline?: TimelineData
 }
 
 export function view(report: Report): View {
@@ -31,6 +36,7 @@ export function view(report: Report): View {
     numbered,
     others: report.rootCauses.filter((r) => !numbered.includes(r)).map((r) => r.cause),
     blocked: report.checks.filter((c) => c.status === 'could-not-check'),
+    ...(report.history ? {timeline: reportTimeline(report.history)} : {}),
   }
 }
 

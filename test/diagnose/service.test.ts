@@ -1,4 +1,10 @@
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {CloudTrailClient, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
+import {CloudWatchClient, GetMetricDataCommand} from '@aws-sdk/client-cloudwatch'
+import type {GetMetricDataCommandInput} from '@aws-sdk/client-cloudwatch'
+import {S3Client} from '@aws-sdk/client-s3'
 import {mockClient} from 'aws-sdk-client-mock'
 import type {AwsStub} from 'aws-sdk-client-mock'
 import {
@@ -36,7 +42,7 @@ function incidentWorld(): Snapshot {
 /** Every collect-layer call answered from `world`, plus IAM and SSM answering as a healthy SSM setup does. */
 type SsmMock = AwsStub<ServiceInputTypes, ServiceOutputTypes, SSMClientResolvedConfig>
 
-function liveClients(world: Snapshot, ssmInfo?: (m: SsmMock) => void) {
+function liveClients(world: Snapshot, ssmInfo?: (m: SsmMock) => void, extra: Record<string, unknown> = {}) {
   const m = mockWorld(world)
   const iam = new IAMClient(config)
   const ssm = new SSMClient(config)
@@ -53,7 +59,7 @@ function liveClients(world: Snapshot, ssmInfo?: (m: SsmMock) => void) {
   if (ssmInfo) ssmInfo(ssmMock)
   else ssmMock.on(DescribeInstanceInformationCommand).resolves(raw({InstanceInformationList: ready.ssm!.InstanceInformationList}))
   const c = m.clients as unknown as Record<'elbv2' | 'ec2' | 'autoscaling' | 'sts', unknown>
-  return {clients: AwsClients.from({elbv2: c.elbv2, ec2: c.ec2, autoscaling: c.autoscaling, sts: c.sts, iam, ssm}, {region: 'us-east-1'}), ssmMock}
+  return {clients: AwsClients.from({elbv2: c.elbv2, ec2: c.ec2, autoscaling: c.autoscaling, sts: c.sts, iam, ssm, ...extra}, {region: 'us-east-1'}), ssmMock}
 }
 
 /** Answers the diagnostic script from a real sample output, per instance, and records what was asked. */
@@ -174,5 +180,101 @@ describe('chooseSsmTargets', () => {
     const w = world(['unhealthy', 'unhealthy', 'unhealthy'])
     w.ssm!.InstanceInformationList = []
     expect(chooseSsmTargets(w, 'auto')).toEqual({instanceIds: [], reason: 'no instance is online in Systems Manager (see the SSM findings)'})
+  })
+})
+
+describe('diagnose, live, with the evidence over time', () => {
+  // The clock of these runs: the window is the 3 h before it, on whole minutes.
+  const NOW = Date.parse('2026-11-29T21:00:00Z')
+  const minutesAgo = (m: number) => new Date(NOW - m * 60_000)
+
+  /** CloudWatch with 5xx for the last hour, CloudTrail denied, S3 never needed (the example's access logs are off). */
+  function historyClients() {
+    const cloudwatch = new CloudWatchClient(config)
+    const cloudtrail = new CloudTrailClient(config)
+    const s3 = new S3Client(config)
+    const cw = mockClient(cloudwatch)
+    const ct = mockClient(cloudtrail)
+    const s3Mock = mockClient(s3)
+    cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+      MetricDataResults: (input.MetricDataQueries ?? [])
+        .filter((q) => q.MetricStat?.Metric?.MetricName === 'HTTPCode_ELB_5XX_Count')
+        .map((q) => ({Id: q.Id, StatusCode: 'Complete', Timestamps: Array.from({length: 120}, (_, k) => minutesAgo(120 - k)), Values: Array.from({length: 120}, (_, k) => (k >= 60 ? 12 : 0))})),
+    }))
+    ct.on(LookupEventsCommand).rejects(Object.assign(new Error('User is not authorized to perform cloudtrail:LookupEvents'), {name: 'AccessDeniedException', $metadata: {httpStatusCode: 400}}))
+    return {extra: {cloudwatch, cloudtrail, s3}, cw, ct, s3Mock}
+  }
+
+  const live = (over: Partial<DiagnoseRequest> = {}) => request({ssm: false, history: {sinceMs: 3 * 3_600_000}, ...over})
+  const withClock = (d: ReturnType<typeof deps>['deps']) => ({...d, now: () => new Date(NOW)})
+
+  it('reads the window through the same runner: counted in the stats, failures merged into the snapshot, the report\'s history part', async () => {
+    const h = historyClients()
+    const {clients} = liveClients(incidentWorld(), undefined, h.extra)
+    const {deps: d, progress} = deps(clients)
+    const {report, snapshot, stats} = await diagnose(live(), withClock(d))
+
+    expect(stats?.byApi['cloudwatch:GetMetricData']).toBe(1)
+    // Denied once, then CloudTrail is not asked again for the other resources.
+    expect(stats?.byApi['cloudtrail:LookupEvents']).toBe(1)
+    expect(h.s3Mock.calls()).toHaveLength(0)
+    expect(snapshot.history?.window).toEqual({start: '2026-11-29T18:00:00.000Z', end: '2026-11-29T21:00:00.000Z'})
+    expect(snapshot.errors.filter((e) => e.api === 'cloudtrail:LookupEvents').map((e) => e.accessDenied)).toContain(true)
+    expect(progress).toContain('Reading the 3 h before now: CloudWatch metrics, changes (CloudTrail, Auto Scaling, launch templates), load balancer logs…')
+
+    expect(report.history).toMatchObject({
+      window: snapshot.history!.window,
+      analysis: {onset: {time: minutesAgo(60).toISOString()}, shape: {shape: 'steady'}, totalErrors: 720},
+      unavailable: [{api: 'cloudtrail:LookupEvents', reason: 'denied (needs IAM permission cloudtrail:LookupEvents)'}],
+    })
+    expect(report.history!.summary).toMatch(/^The errors \(720 5xx, .*\) began at 20:00 UTC, steady/)
+    expect(report.history!.notes).toContain('Access logs are off on the load balancer (access_logs.s3.enabled is not true): no per-request evidence.')
+    expect(report.history!.timeline.signals[0]).toMatchObject({id: 'errors', total: 720})
+  })
+
+  it('runs beside the on-instance step, not after it', async () => {
+    const h = historyClients()
+    let metricsAsked!: () => void
+    const asked = new Promise<void>((resolve) => (metricsAsked = resolve))
+    h.cw.on(GetMetricDataCommand).callsFake(() => {
+      metricsAsked()
+      return {MetricDataResults: []}
+    })
+    const {clients} = liveClients(incidentWorld(), undefined, h.extra)
+    const {runner} = sampleRunner('al2023-nginx-missing')
+    // The script answers only once CloudWatch has been asked: were the history to wait for it, this would never end.
+    const gated: CommandRunner = {runShellScript: async (r) => asked.then(() => runner.runShellScript(r))}
+    const {report, snapshot} = await diagnose(live({ssm: true}), withClock(deps(clients, gated).deps))
+    expect(snapshot.onInstance?.runs).toHaveLength(3)
+    expect(report.history?.timeline.noData).toContain('HTTPCode_ELB_5XX_Count (Sum)')
+  })
+
+  it('without history, touches no CloudWatch, CloudTrail or S3 client and adds no history part', async () => {
+    const h = historyClients()
+    const {clients} = liveClients(incidentWorld(), undefined, h.extra)
+    const {report, snapshot, stats} = await diagnose(request({ssm: false}), withClock(deps(clients).deps))
+    expect([h.cw.calls().length, h.ct.calls().length, h.s3Mock.calls().length]).toEqual([0, 0, 0])
+    expect(Object.keys(stats!.byApi).filter((k) => /^(cloudwatch|cloudtrail|s3):/.test(k))).toEqual([])
+    expect(snapshot.history).toBeUndefined()
+    expect(report.history).toBeUndefined()
+  })
+
+  it('re-renders a saved history offline, and hides it on request; older snapshots still load', async () => {
+    const h = historyClients()
+    const {clients} = liveClients(incidentWorld(), undefined, h.extra)
+    const dir = mkdtempSync(join(tmpdir(), 'asg-doctor-service-'))
+    try {
+      const file = join(dir, 'snap.json')
+      const first = await diagnose(live({saveSnapshot: file}), withClock(deps(clients).deps))
+      const offline = await diagnose(request({alb: undefined, snapshotFile: file, history: {sinceMs: 3 * 3_600_000}}), deps(clients).deps)
+      expect(offline.report.history).toEqual(first.report.history)
+      const hidden = await diagnose(request({alb: undefined, snapshotFile: file}), deps(clients).deps)
+      expect(hidden.report.history).toBeUndefined()
+      const older = await diagnose(request({alb: undefined, snapshotFile: 'examples/nginx-missing.json', history: {sinceMs: 3 * 3_600_000}}), deps(clients).deps)
+      expect(older.report.history).toBeUndefined()
+      expect(h.cw.calls()).toHaveLength(1)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })

@@ -159,9 +159,22 @@ describe('collecting changes (aws-sdk-client-mock)', () => {
     const runner = new CallRunner()
     const part = await collectChanges(runner, changeSenders(clients), healthyWorld(), {start: Date.parse('2026-11-29T18:00:00Z'), end: Date.parse('2026-11-29T19:00:00Z')}, {maxResources: 2, pacer: new Pacer(2, fakeClock())})
     expect(part.events.map((e) => e.what)).toEqual(['CreateLaunchTemplateVersion'])
-    expect(runner.errors.map((e) => [e.api, e.accessDenied])).toEqual([
-      ['cloudtrail:LookupEvents', true],
-      ['cloudtrail:LookupEvents', true],
-    ])
+    // The first lookup is asked alone: denied, the second resource is not asked.
+    expect(runner.errors.map((e) => [e.api, e.accessDenied])).toEqual([['cloudtrail:LookupEvents', true]])
+    expect(part.lookedUp).toEqual([resourcesInScope(healthyWorld())[0].name])
+  })
+
+  it('stops asking CloudTrail once a lookup has failed (it fails alike for every resource), and lists the rest as skipped', async () => {
+    const clients = {cloudtrail: new CloudTrailClient(creds), autoscaling: new AutoScalingClient(creds), ec2: new EC2Client(creds)}
+    const ct = mockClient(clients.cloudtrail)
+    ct.on(LookupEventsCommand).rejects(Object.assign(new Error('denied'), {name: 'AccessDeniedException'}))
+    mockClient(clients.autoscaling).on(DescribeScalingActivitiesCommand).resolves({Activities: []}).on(DescribeInstanceRefreshesCommand).resolves({InstanceRefreshes: []})
+    mockClient(clients.ec2).on(DescribeLaunchTemplateVersionsCommand).resolves({LaunchTemplateVersions: []})
+    const runner = new CallRunner()
+    const w = {start: Date.parse('2026-11-29T18:00:00Z'), end: Date.parse('2026-11-29T19:00:00Z')}
+    const part = await collectChanges(runner, changeSenders(clients), healthyWorld(), w, {maxResources: 10, pacer: new Pacer(2, fakeClock())})
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(1)
+    expect(part.lookedUp).toHaveLength(1)
+    expect(part.skipped).toEqual(resourcesInScope(healthyWorld()).slice(1).map((r) => r.name))
   })
 })

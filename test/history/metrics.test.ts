@@ -52,6 +52,10 @@ describe('GetMetricData queries', () => {
   it('chooses whole-minute periods, at most ~180 points', () => {
     expect(choosePeriod({start: 0, end: 3 * 3_600_000})).toBe(60)
     expect(choosePeriod({start: 0, end: 24 * 3_600_000})).toBe(480)
+    // Past 15 days CloudWatch only answers multiples of 5 min, past 63 days multiples of an hour.
+    expect(choosePeriod({start: 0, end: 20 * 86_400_000})).toBe(9600)
+    expect(choosePeriod({start: 0, end: 70 * 86_400_000})).toBe(36_000)
+    expect(choosePeriod({start: 0, end: 90 * 86_400_000}) % 3600).toBe(0)
   })
 })
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {analyzeHistory} from '../../src/history/analyze.js'
-import {markChanges, resample, sparkline, statusStrip, summarySentence, targetStatuses, timelineData, timelineMarkdown, timelineText} from '../../src/history/timeline.js'
+import {REPORT_TIMELINE_WIDTH, describeWindow, markChanges, resample, shortLabel, sparkline, statusStrip, summarySentence, targetStatuses, timelineData, timelineMarkdown, timelineText} from '../../src/history/timeline.js'
 import {START, change, minute, section, series} from './section.js'
 
 const flat = (n: number, v = 0) => Array.from({length: n}, () => v)
@@ -37,16 +37,35 @@ describe('the timeline', () => {
 
   it('puts one line per signal with data, the changes under them, and the analysis', () => {
     const lines = timelineText(data)
-    expect(lines[0]).toBe('Timeline 18:00 → 20:00 UTC, one column = 2 min')
-    expect(lines[1]).toMatch(/^ {2}5xx \(load balancer \+ targets, CloudWatch\) +▁{30}█{30} {2}total 1,800, max 60$/)
-    expect(lines.some((l) => /UnHealthyHostCount \(Maximum\) +▁{29}█{31} {2}max 3$/.test(l))).toBe(true)
+    expect(lines[0]).toBe('Since 18:00 UTC (2 h to 20:00; one column = 2 min)')
+    expect(lines[1]).toMatch(/^ {2}5xx, all {9}▁{30}█{30} {2}1,800 in all$/)
+    expect(lines).toContain(`  unhealthy web-tg ${'▁'.repeat(29)}${'█'.repeat(31)}  max 3`)
     const marker = lines.find((l) => l.trimStart().startsWith('changes'))!
     expect(marker.indexOf('1') - lines[1].indexOf('▁')).toBe(28)
     expect(lines).toContain('    1 18:57 RevokeSecurityGroupIngress sg-0web by arn:aws:iam::123456789012:user/alice [cloudtrail]')
-    expect(lines).toContain('  no data points: RequestCount (Sum)')
+    expect(lines).toContain('  No data points: RequestCount (Sum).')
     expect(lines[lines.length - 1]).toBe(
       '  The errors (1,800 5xx, 5xx (load balancer + targets, CloudWatch)) began at 19:00 UTC, steady; the nearest change before: RevokeSecurityGroupIngress on sg-0web by arn:aws:iam::123456789012:user/alice at 18:57 (3 min before).',
     )
+  })
+
+  it('fits 80 columns at the report\'s width, and wraps prose through the caller', () => {
+    const narrow = timelineData(h, analyzeHistory(h), {width: REPORT_TIMELINE_WIDTH})
+    const wrap = (prefix: string, text: string) => [prefix + text.slice(0, 40), ' '.repeat(prefix.length) + text.slice(40)]
+    const lines = timelineText(narrow, {wrap})
+    expect(lines.filter((l) => /[▁█]/.test(l)).every((l) => l.length <= 80)).toBe(true)
+    expect(lines).toContain('    1 18:57 RevokeSecurityGroupIngress sg-0web')
+  })
+
+  it('names each signal in a few words', () => {
+    expect(data.signals.map((s) => s.short)).toEqual(['5xx, all', 'ALB 5xx', 'unhealthy web-tg'])
+    expect(shortLabel({id: 'm9', label: 'x', source: 'metrics'}, {metric: 'TargetResponseTime', stat: 'p99', dimensions: {LoadBalancer: 'app/web/1'}})).toBe('response p99')
+    expect(shortLabel({id: 'm9', label: 'x', source: 'metrics'}, {metric: 'HealthyHostCount', stat: 'Minimum', dimensions: {TargetGroup: 'targetgroup/web-tg/1', AvailabilityZone: 'eu-west-1b'}})).toBe('healthy web-tg 1b')
+    expect(shortLabel({id: 'm9', label: 'x', source: 'metrics'}, {metric: 'CPUUtilization', stat: 'Average', dimensions: {AutoScalingGroupName: 'web-asg'}})).toBe('CPU % web-asg')
+  })
+
+  it('says a window\'s length in words', () => {
+    expect([describeWindow(3 * 3_600_000), describeWindow(90 * 60_000), describeWindow(2 * 86_400_000), describeWindow(36 * 3_600_000)]).toEqual(['3 h', '90 min', '2 d', '1 d 12 h'])
   })
 
   it('gives the same as markdown tables', () => {
@@ -92,8 +111,8 @@ describe('health-check targets on the timeline', () => {
       bucketSeconds: 60, buckets: [], sample: [], badSample: [],
     }
     const d = timelineData(h, analyzeHistory(h), {width: 20})
-    const line = timelineText(d).find((l) => l.includes('health 10.0.1.10:80'))
-    expect(line).toMatch(/^ {2}health 10\.0\.1\.10:80 +▁{10}█{10} {2}2 failed, failing since 18:10 \(ConnectionRefused\)$/)
+    const line = timelineText(d).find((l) => l.includes('10.0.1.10:80'))
+    expect(line).toBe(`  10.0.1.10:80     ${'▁'.repeat(10)}${'█'.repeat(10)}  2 failed`)
     expect(timelineMarkdown(d)).toContain('| health 10.0.1.10:80 | `▁▁▁▁▁▁▁▁▁▁██████████` | 2 failed | failing since 18:10 (ConnectionRefused) |')
   })
 })
