@@ -4,11 +4,9 @@
  * recorded in its snapshot and costs only the checks that need it, as in `diagnose`.
  */
 import type {AwsClients} from '../lib/aws.js'
-import {clientConfig} from '../lib/aws.js'
 import type {CallRunner} from '../collect/runner.js'
 import type {Snapshot} from '../snapshot/types.js'
 import type {Pacer} from '../history/changes.js'
-import type {historyClients} from '../history/sdk.js'
 
 /** How long a scan waits, at most, for one ALB's instances to answer the script (diagnose's default). */
 export const SCAN_SSM_TIMEOUT_MS = 90_000
@@ -29,36 +27,19 @@ export async function onInstanceChecks(snapshot: Snapshot, clients: AwsClients, 
   return []
 }
 
-/**
- * The history clients of one region and profile, built once and shared by its ALBs like the others, with one
- * CloudTrail pacer: LookupEvents is limited per account and region (about 2 calls a second), not per ALB.
- */
-export type HistoryClients = ReturnType<typeof historyClients> & {pacer: Pacer}
-
-export async function historyClientsFor(clients: AwsClients): Promise<HistoryClients> {
-  const [{historyClients}, {Pacer}] = await Promise.all([import('../history/sdk.js'), import('../history/changes.js')])
-  return {...historyClients(clientConfig(clients.options)), pacer: new Pacer()}
+/** One CloudTrail pacer per region and account: LookupEvents is limited there (about 2 a second), not per ALB. */
+export async function regionPacer(): Promise<Pacer> {
+  const {Pacer} = await import('../history/changes.js')
+  return new Pacer()
 }
 
-/** Collects the snapshot's `history` section for the default window ending now. */
-export async function historyEvidence(snapshot: Snapshot, clients: AwsClients, history: HistoryClients, calls: CallRunner, now?: () => Date): Promise<void> {
-  const [{collectHistory}, {getMetricDataSender}, {changeSenders}, {s3LogReader}] = await Promise.all([
-    import('../history/collect.js'),
-    import('../history/metrics.js'),
-    import('../history/changes.js'),
-    import('../history/s3-logs.js'),
-  ])
+/**
+ * The snapshot's `history` section for the default window ending now, through the ALB's runner and the region's
+ * clients (history senders as diagnose builds them); its failures join the snapshot's errors.
+ */
+export async function historyEvidence(snapshot: Snapshot, clients: AwsClients, pacer: Pacer, calls: CallRunner, now?: () => Date): Promise<void> {
+  const {collectHistory, historySenders} = await import('../history/collect.js')
   const before = calls.errors.length
-  snapshot.history = await collectHistory(
-    {
-      runner: calls,
-      getMetricData: getMetricDataSender(history.cloudwatch),
-      changes: changeSenders({cloudtrail: history.cloudtrail, autoscaling: clients.autoscaling, ec2: clients.ec2}),
-      s3: s3LogReader(history.s3),
-      ...(now ? {now: () => now().getTime()} : {}),
-    },
-    snapshot,
-    {changes: {pacer: history.pacer}},
-  )
-  snapshot.errors.push(...calls.errors.slice(before))
+  snapshot.history = await collectHistory({runner: calls, ...historySenders(clients), ...(now ? {now: () => now().getTime()} : {})}, snapshot, {changes: {pacer}})
+  snapshot.errors.push(...calls.errors.slice(before).sort((a, b) => `${a.api} ${a.resource ?? ''}`.localeCompare(`${b.api} ${b.resource ?? ''}`)))
 }

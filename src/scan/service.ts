@@ -27,8 +27,8 @@ import {mapLimit, sortBy} from '../collect/util.js'
 import {needsTags, parseFilters, passes} from './filter.js'
 import type {AlbFilter} from './filter.js'
 import {scanRegions} from './regions.js'
-import {historyClientsFor, historyEvidence, onInstanceChecks} from './extras.js'
-import type {HistoryClients} from './extras.js'
+import {historyEvidence, onInstanceChecks, regionPacer} from './extras.js'
+import type {Pacer} from '../history/changes.js'
 import {SCAN_SCHEMA, SCAN_VERSION} from './types.js'
 import type {ScanDeps, ScanEntry, ScanReport, ScanRequest, ScanVerdict} from './types.js'
 
@@ -99,9 +99,9 @@ export async function scanFleet(request: ScanRequest, deps: ScanDeps): Promise<S
     // Failures here are the ALBs' to record: each one's collection gets them replayed from the cache (a credential
     // failure, which rejects, included: each ALB then becomes an error entry of its own).
     if (listed.albs.length > 1) await cache.prefetch(runner(), (r) => directReads(r, clients)).catch(() => undefined)
-    const history = request.history ? await historyClientsFor(clients) : undefined
+    const pacer = request.history ? await regionPacer() : undefined
     return mapLimit(listed.albs, request.concurrency ?? DEFAULT_CONCURRENCY, async (lb) => {
-      const entry = await diagnoseOne(lb, {scope, clients, cache, history, calls: runner(), request, deps, single})
+      const entry = await diagnoseOne(lb, {scope, clients, cache, pacer, calls: runner(), request, deps, single})
       progress.done++
       tick()
       return entry
@@ -168,7 +168,8 @@ interface AlbContext {
   scope: Scope
   clients: AwsClients
   cache: RegionCache
-  history?: HistoryClients
+  /** Set with --history: the region's CloudTrail pacer. */
+  pacer?: Pacer
   calls: CallRunner
   request: ScanRequest
   deps: ScanDeps
@@ -199,8 +200,8 @@ async function diagnoseOne(lb: LoadBalancer, x: AlbContext): Promise<ScanEntry> 
     const notes: string[] = []
     if (x.request.endpointUrl) notes.push(`Collected from ${x.request.endpointUrl} (endpoint override).`)
     if (snapshot.ec2.Instances.length > 0) notes.push(...(x.request.ssm ? await onInstanceChecks(snapshot, x.clients, x.calls) : [SSM_SKIPPED_NOTE]))
-    if (x.history) await historyEvidence(snapshot, x.clients, x.history, x.calls, x.deps.now)
-    const report = analyze(snapshot, {failOn: x.request.failOn, notes, placement: {profile: x.scope.profile, endpointUrl: x.request.endpointUrl}})
+    if (x.pacer) await historyEvidence(snapshot, x.clients, x.pacer, x.calls, x.deps.now)
+    const report = analyze(snapshot, {failOn: x.request.failOn, notes, history: x.request.history, placement: {profile: x.scope.profile, endpointUrl: x.request.endpointUrl}})
     return {...base, ...summariseReport(report), report, ...(x.request.keepSnapshots ? {snapshot} : {})}
   } catch (error) {
     if (x.single && isNoCredentials(error)) throw error
