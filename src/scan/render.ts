@@ -43,11 +43,16 @@ export function renderScanText(report: ScanReport, o: ScanTextOptions): string {
   return `${lines.join('\n')}\n\n${footer(report)}${next}\n`
 }
 
-/** `4 ALBs: 2 with problems, 1 unreadable, 1 healthy (58 AWS calls, 1.2 s).` */
+/** `3 ALBs: 2 with problems, 1 healthy; 1 region could not be read (58 AWS calls, 1.2 s).` */
 export function footer(report: ScanReport): string {
   const s = report.summary
-  const parts = VERDICT_ORDER.filter((v) => s.byVerdict[v] > 0).map((v) => `${s.byVerdict[v]} ${COUNTED[v]}`)
-  return `${s.loadBalancers} ALB${s.loadBalancers === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''} (${s.calls} AWS calls, ${(s.ms / 1000).toFixed(1)} s).`
+  const albs = report.entries.filter((e) => e.name)
+  const parts = VERDICT_ORDER.map((v) => [v, albs.filter((e) => e.verdict === v).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${n} ${COUNTED[v]}`)
+  const scopes = report.entries.length - albs.length
+  const unread = scopes > 0 ? `; ${scopes} region${scopes === 1 ? '' : 's'} could not be read` : ''
+  return `${s.loadBalancers} ALB${s.loadBalancers === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}${unread} (${s.calls} AWS calls, ${(s.ms / 1000).toFixed(1)} s).`
 }
 
 /** A table cell: account text escaped, pipes escaped even inside code. */

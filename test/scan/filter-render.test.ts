@@ -51,7 +51,7 @@ describe('the scan views', () => {
       '? (region eu-west-1)  eu-west-1  -             error     -    elasticloadbalancing:DescribeLoadBalancers was denied (AccessDenied)',
       '✔ web-0               us-east-1  123456789012  healthy   2/2  no problem found',
       '',
-      '2 ALBs: 1 with problems, 1 could not be read, 1 healthy (42 AWS calls, 1.2 s).',
+      '2 ALBs: 1 with problems, 1 healthy; 1 region could not be read (42 AWS calls, 1.2 s).',
       'The full report of web-1: asg-doctor diagnose web-1 --region us-east-1 --endpoint-url http://127.0.0.1:5000',
       '',
     ])
