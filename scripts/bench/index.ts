@@ -368,3 +368,4 @@ async function main(): Promise<void> {
 }
 
 await main()
+if (!SKIP.has('scan')) await (await import('./scan.js')).benchScan({albs: quick ? 10 : 20, runs: Math.min(RUNS, 3)})

@@ -96,3 +96,23 @@ export function referencedTargetGroupArns(listeners: readonly Listener[], rules:
     ...Object.values(rules).flatMap((rs) => rs.flatMap((rule) => actionTargetGroupArns(rule.Actions))),
   ])
 }
+
+/** DescribeTags takes at most 20 resource ARNs per call. */
+const TAGS_BATCH = 20
+
+/** The tags of these load balancers (or target groups), by ARN; a failed batch is recorded and its ARNs left out. */
+export async function describeTags(r: CallRunner, c: AwsClients, arns: readonly string[]): Promise<Map<string, Record<string, string>>> {
+  const {DescribeTagsCommand} = elbv2Sdk()
+  const out = new Map<string, Record<string, string>>()
+  await Promise.all(
+    chunk(uniq(arns), TAGS_BATCH).map(async (batch) => {
+      const got = await r.call(`${API}:DescribeTags`, batch.length === 1 ? batch[0] : `${batch[0]} (+${batch.length - 1})`, () =>
+        c.elbv2.send(new DescribeTagsCommand({ResourceArns: batch})),
+      )
+      for (const d of got?.TagDescriptions ?? []) {
+        if (d.ResourceArn) out.set(d.ResourceArn, Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])))
+      }
+    }),
+  )
+  return out
+}

@@ -22,17 +22,8 @@ import type {
 import type {AwsClients} from '../lib/aws.js'
 import {SNAPSHOT_FORMAT, SNAPSHOT_VERSION} from '../snapshot/types.js'
 import type {Snapshot} from '../snapshot/types.js'
-import {describeActivities, describeAllGroups, groupSubnets, launchTemplateRequests, selectGroups} from './autoscaling.js'
-import {
-  describeInstances,
-  describeLaunchTemplateVersions,
-  describePrefixLists,
-  describeSecurityGroups,
-  describeSubnets,
-  describeVpcNetwork,
-  referencedGroupIds,
-  referencedPrefixListIds,
-} from './ec2.js'
+import {groupSubnets, launchTemplateRequests, selectGroups} from './autoscaling.js'
+import {referencedGroupIds, referencedPrefixListIds} from './ec2.js'
 import type {VpcNetwork} from './ec2.js'
 import {
   describeListeners,
@@ -45,15 +36,19 @@ import {
 } from './elbv2.js'
 import {CallRunner} from './runner.js'
 import type {CollectStats} from './runner.js'
-import {ec2Sdk, loadSdk, requestsOnWire} from '../lib/aws.js'
+import {loadSdk, requestsOnWire} from '../lib/aws.js'
 import type {ServiceKey} from '../lib/aws.js'
+import {directReads} from './reads.js'
+import type {SharedReads} from './reads.js'
+import type {RegionCache} from './region-cache.js'
 import {collectSsmReadiness} from './ssm-readiness.js'
 import type {Jsonify} from '../snapshot/types.js'
-import {chunk, dedupeBy, early, sortBy, sortedRecord, uniq} from './util.js'
+import {dedupeBy, early, sortBy, sortedRecord, uniq} from './util.js'
 
 export type {CollectStats}
 export {resolveLoadBalancer, classifyInput} from './resolve.js'
 export {listLoadBalancers} from './list.js'
+export {RegionCache} from './region-cache.js'
 
 export interface CollectOptions {
   /** The load balancer, as resolveLoadBalancer returned it. */
@@ -79,6 +74,12 @@ export interface CollectOptions {
    * known instead of after the whole walk.
    */
   ssmReadiness?: boolean
+  /**
+   * The region's shared reads (Auto Scaling groups, subnets, network, security groups, instances, prefix lists,
+   * launch templates, IAM), memoised for every load balancer collected with the same cache: a scan's. The
+   * snapshot is the same as without it.
+   */
+  cache?: RegionCache
 }
 
 interface TargetGroupData {
@@ -96,6 +97,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
   const lb = options.loadBalancer
   const lbArn = lb.LoadBalancerArn ?? ''
   const lbVpcIds = uniq([lb.VpcId])
+  const reads = options.cache ? options.cache.reads(r, (own) => directReads(own, c)) : directReads(r, c)
 
   // Round 1. The pool serves calls in the order they are asked for, so the reads the next rounds wait on go first
   // (listeners, target groups, Auto Scaling groups), and the VPC-wide reads nobody waits on go last. The elbv2
@@ -103,10 +105,10 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
   const listenersP = early(describeListeners(r, c, lbArn))
   const lbTargetGroupsP = early(describeTargetGroups(r, c, {loadBalancerArn: lbArn}))
   await yieldToIo()
-  const allGroupsP = early(describeAllGroups(r, c))
-  const vpcSubnetsP = early(describeSubnets(r, c, {vpcIds: lbVpcIds}))
+  const allGroupsP = early(reads.allGroups())
+  const vpcSubnetsP = early(reads.vpcSubnets(lbVpcIds))
   const lbAttributesP = early(describeLoadBalancerAttributes(r, c, lbArn))
-  const lbNetworkP = early(describeVpcNetwork(r, c, lbVpcIds))
+  const lbNetworkP = early(reads.network(lbVpcIds))
   // Loaded while round 1 is in flight rather than when the instances are known.
   if (options.ssmReadiness) {
     await requestsOnWire()
@@ -127,7 +129,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
   const lbTgArns = new Set(lbTargetGroups.map((t) => t.TargetGroupArn ?? ''))
   const vpcSubnetIds = new Set(vpcSubnets.map((s) => s.SubnetId ?? ''))
   const attached = selectGroups(allGroups, {targetGroupArns: lbTgArns, registeredInstanceIds: new Set(), vpcSubnetIds})
-  const attachedInstancesP = early(describeGroupInstances(r, c, attached))
+  const attachedInstancesP = early(reads.groupInstances(attached.flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId ?? ''))))
 
   // The rest of the target groups: those the rules name that the load balancer does not list.
   const [listeners, rules, lbTgs] = await Promise.all([listenersP, rulesP, lbTgsP])
@@ -141,8 +143,8 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
     registeredInstanceIds: new Set(registeredInstanceIds(tgs.health)),
     vpcSubnetIds,
   })
-  const activitiesP = early(Promise.all(groups.map(async (g) => [g.AutoScalingGroupName ?? '', await describeActivities(r, c, g.AutoScalingGroupName ?? '')] as const)))
-  const templatesP = early(describeLaunchTemplateVersions(r, c, launchTemplateRequests(groups)))
+  const activitiesP = early(Promise.all(groups.map(async (g) => [g.AutoScalingGroupName ?? '', await reads.activities(g.AutoScalingGroupName ?? '')] as const)))
+  const templatesP = early(reads.launchTemplateVersions(launchTemplateRequests(groups)))
   const groupTgsP = early(targetGroupData(r, c, [], groups.flatMap((g) => g.TargetGroupARNs ?? []), new Set(tgs.groups.map((t) => t.TargetGroupArn ?? ''))))
 
   // Every instance: those of the attached groups (asked for above), then any other registered or group instance.
@@ -152,22 +154,22 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
   const missing = wanted.filter((id) => !found.has(id))
   const wantedSet = new Set(wanted)
   const instances = dedupeBy(
-    [...attachedInstances.filter((i) => wantedSet.has(i.InstanceId ?? '')), ...(missing.length > 0 ? await describeInstances(r, c, missing) : [])],
+    [...attachedInstances.filter((i) => wantedSet.has(i.InstanceId ?? '')), ...(missing.length > 0 ? await reads.instances(missing) : [])],
     (i) => i.InstanceId,
   )
   // Round 3 and on: SSM readiness (instance profiles → role policies → policy documents; SSM's view of the
   // instances) starts as soon as the instances are known, beside the security groups.
   const readinessP = options.ssmReadiness && instances.length > 0
-    ? early(collectSsmReadiness({clients: c, instances: instances as unknown as Jsonify<Instance>[], log: options.log, runner: r}))
+    ? early(collectSsmReadiness({clients: c, instances: instances as unknown as Jsonify<Instance>[], log: options.log, runner: r, cache: options.cache}))
     : undefined
 
   const [groupTgs, templates, lbNetwork] = await Promise.all([groupTgsP, templatesP, lbNetworkP])
   const allTgs = mergeTargetGroups(tgs, groupTgs)
   const otherVpcIds = uniq(instances.map((i) => i.VpcId)).filter((v) => !lbVpcIds.includes(v))
   const [subnets, otherNetwork, securityGroups] = await Promise.all([
-    withReferencedSubnets(r, c, vpcSubnets, lb, instances, groups),
-    otherVpcIds.length ? describeVpcNetwork(r, c, otherVpcIds) : undefined,
-    securityGroupsInPlay(r, c, [
+    withReferencedSubnets(reads, vpcSubnets, lb, instances, groups),
+    otherVpcIds.length ? reads.network(otherVpcIds) : undefined,
+    securityGroupsInPlay(reads, [
       ...(lb.SecurityGroups ?? []),
       ...instances.flatMap((i) => [...(i.SecurityGroups ?? []).map((g) => g.GroupId), ...(i.NetworkInterfaces ?? []).flatMap((n) => (n.Groups ?? []).map((g) => g.GroupId))]),
       ...lbNetwork.VpcEndpoints.flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId)),
@@ -177,9 +179,9 @@ export async function collectSnapshot(options: CollectOptions): Promise<{snapsho
   const network = mergeNetworks(lbNetwork, otherNetwork)
   // Endpoints of another VPC name groups of their own: read the ones not read yet.
   const endpointGroupIds = uniq((otherNetwork?.VpcEndpoints ?? []).flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId))).filter((id) => !securityGroups.some((g) => g.GroupId === id))
-  if (endpointGroupIds.length > 0) securityGroups.push(...(await securityGroupsInPlay(r, c, endpointGroupIds)))
+  if (endpointGroupIds.length > 0) securityGroups.push(...(await securityGroupsInPlay(reads, endpointGroupIds)))
   const prefixListIds = referencedPrefixListIds(securityGroups)
-  const prefixLists = prefixListIds.length > 0 ? await describePrefixLists(r, c, prefixListIds) : {lists: [], entries: {}}
+  const prefixLists = prefixListIds.length > 0 ? await reads.prefixLists(prefixListIds) : {lists: [], entries: {}}
   const [lbAttributes, activities, readiness, tgAttributes] = await Promise.all([lbAttributesP, activitiesP, readinessP, allTgs.attributes])
   const accountId = accountOf(lbArn)
 
@@ -247,33 +249,6 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve))
  */
 export function preloadSdks(keys: readonly ServiceKey[]): void {
   for (const k of keys) loadSdk(k)
-}
-
-/**
- * The instances of these Auto Scaling groups, by id, 1,000 per call (the ids the groups list), one call after the
- * other so that one answer's worth of instances is parsed at a time; the instance-id filter would take a call per
- * 200. An id that no longer exists fails its whole call (InvalidInstanceID.NotFound): that call's ids are then
- * asked for again through the filter, which skips missing ids, with the other missing ones.
- */
-async function describeGroupInstances(r: CallRunner, c: AwsClients, groups: readonly AutoScalingGroup[]): Promise<Instance[]> {
-  const ids = uniq(groups.flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId)))
-  const {DescribeInstancesCommand} = ec2Sdk()
-  const out: Instance[] = []
-  for (const batch of chunk(ids, 1000)) {
-    const got = await r
-      .paginate(
-        'ec2:DescribeInstances',
-        batch.length === 1 ? batch[0] : `${batch[0]} (+${batch.length - 1})`,
-        (NextToken) => c.ec2.send(new DescribeInstancesCommand({InstanceIds: batch, ...(NextToken ? {NextToken} : {})})),
-        (p) => (p.Reservations ?? []).flatMap((res) => res.Instances ?? []),
-        (p) => p.NextToken,
-        // Not recorded: the ids it did not return are asked for through the filter next.
-        {onFailure: 'rethrow'},
-      )
-      .catch(() => [])
-    out.push(...got)
-  }
-  return out
 }
 
 /**
@@ -346,20 +321,20 @@ function registeredInstanceIds(health: Record<string, TargetHealthDescription[]>
 }
 
 /** The VPC's subnets, plus any subnet the load balancer, instances or groups use outside it. */
-async function withReferencedSubnets(r: CallRunner, c: AwsClients, vpcSubnets: Subnet[], lb: LoadBalancer, instances: Instance[], groups: AutoScalingGroup[]): Promise<Subnet[]> {
+async function withReferencedSubnets(reads: SharedReads, vpcSubnets: Subnet[], lb: LoadBalancer, instances: Instance[], groups: AutoScalingGroup[]): Promise<Subnet[]> {
   const have = new Set(vpcSubnets.map((s) => s.SubnetId))
   const wanted = uniq([...(lb.AvailabilityZones ?? []).map((z) => z.SubnetId), ...instances.map((i) => i.SubnetId), ...groups.flatMap(groupSubnets)])
   const missing = wanted.filter((id) => !have.has(id))
-  const extra = missing.length > 0 ? await describeSubnets(r, c, {ids: missing}) : []
+  const extra = missing.length > 0 ? await reads.subnets(missing) : []
   return dedupeBy([...vpcSubnets, ...extra], (s) => s.SubnetId)
 }
 
 /** The groups named, then once more the groups their rules name (an instance SG that admits the ALB's SG). */
-async function securityGroupsInPlay(r: CallRunner, c: AwsClients, ids: (string | undefined)[]): Promise<SecurityGroup[]> {
-  const first = await describeSecurityGroups(r, c, uniq(ids))
+async function securityGroupsInPlay(reads: SharedReads, ids: (string | undefined)[]): Promise<SecurityGroup[]> {
+  const first = await reads.securityGroups(uniq(ids))
   const have = new Set(first.map((g) => g.GroupId))
   const more = referencedGroupIds(first).filter((id) => !have.has(id))
-  const second = more.length > 0 ? await describeSecurityGroups(r, c, more) : []
+  const second = more.length > 0 ? await reads.securityGroups(more) : []
   return dedupeBy([...first, ...second], (g) => g.GroupId)
 }
 

@@ -15,6 +15,7 @@ import {awsErrorCode} from '../lib/errors.js'
 import type {CollectionError, Jsonify} from '../snapshot/types.js'
 import type {IamSection, InlinePolicy, PolicyDocument, SsmSection} from '../snapshot/iam-ssm-types.js'
 import {CallRunner} from './runner.js'
+import type {RegionCache} from './region-cache.js'
 import {chunk, uniq} from './util.js'
 
 /** DescribeInstanceInformation: the InstanceIds filter takes up to 100 values, MaxResults 5-50; 50 ids fit one page. */
@@ -30,6 +31,11 @@ export interface SsmReadinessInput {
    * own (logging each call to `log`). The result's `errors` are the failures of this collection only.
    */
   runner?: CallRunner
+  /**
+   * A scan's region cache: each instance profile, role and managed policy is then read once for every load
+   * balancer of the region, and each caller's result (and recorded failures) is what it would have read alone.
+   */
+  cache?: RegionCache
 }
 
 export interface SsmReadinessResult {
@@ -85,7 +91,7 @@ export async function collectSsmReadiness(input: SsmReadinessInput): Promise<Ssm
   const log = input.log ?? (() => {})
   const r = input.runner ?? new CallRunner(CONCURRENCY, input.log)
   const before = r.errors.length
-  const [iam, ssm] = await Promise.all([collectIam(r, clients, instances), collectInstanceInformation(r, clients, instances)])
+  const [iam, ssm] = await Promise.all([collectIam(r, clients, instances, input.cache), collectInstanceInformation(r, clients, instances)])
   log(
     `ssm readiness: ${Object.keys(iam.InstanceProfiles).length} instance profile(s), ${Object.keys(iam.RolePolicies).length} role(s), ` +
       `${Object.keys(iam.ManagedPolicies).length} managed policy(ies), ${ssm.InstanceInformationList.length} of ${ssm.RequestedInstanceIds.length} instance(s) registered with SSM`,
@@ -93,74 +99,91 @@ export async function collectSsmReadiness(input: SsmReadinessInput): Promise<Ssm
   return {iam, ssm, errors: r.errors.slice(before)}
 }
 
-async function collectIam(r: CallRunner, clients: AwsClients, instances: Jsonify<Instance>[]): Promise<IamSection> {
+async function collectIam(r: CallRunner, clients: AwsClients, instances: Jsonify<Instance>[], cache?: RegionCache): Promise<IamSection> {
   const section: IamSection = {InstanceProfiles: {}, RolePolicies: {}, ManagedPolicies: {}, NotFound: []}
   const profileArns = uniq(instances.map((i) => i.IamInstanceProfile?.Arn))
   if (profileArns.length === 0) return section
   const m = iamSdk()
   const client = clients.iam
+  /** Read once per cache (a scan's region), or straight through this collection's runner. */
+  const memo = <T>(key: string, load: (runner: CallRunner) => Promise<T>): Promise<T> => (cache ? cache.once(key, r, load) : load(r))
   /**
    * Sends a Get call. NoSuchEntity is a fact about the account (a dangling ARN), not a failed call: the ARN goes
    * to NotFound and the call answers undefined, with no error recorded.
    */
-  const get = <T>(api: string, arn: string, send: () => Promise<T>) =>
-    r.call(api, arn, () =>
+  const get = async <T>(runner: CallRunner, api: string, arn: string, send: () => Promise<T>): Promise<{out?: T; notFound?: true}> => {
+    let notFound = false
+    const out = await runner.call(api, arn, () =>
       send().catch((error: unknown) => {
         if (awsErrorCode(error) !== 'NoSuchEntity' && awsErrorCode(error) !== 'NoSuchEntityException') throw error
-        section.NotFound.push(arn)
+        notFound = true
         return undefined
       }),
     )
+    return notFound ? {notFound: true} : {...(out ? {out} : {})}
+  }
 
   await Promise.all(
     profileArns.map(async (arn) => {
-      const out = await get('iam:GetInstanceProfile', arn, () => client.send(new m.GetInstanceProfileCommand({InstanceProfileName: profileNameFromArn(arn)})))
-      if (out?.InstanceProfile) section.InstanceProfiles[arn] = toJson(out.InstanceProfile)
+      const got = await memo(`iam:profile:${arn}`, (runner) =>
+        get(runner, 'iam:GetInstanceProfile', arn, () => client.send(new m.GetInstanceProfileCommand({InstanceProfileName: profileNameFromArn(arn)}))),
+      )
+      if (got.notFound) section.NotFound.push(arn)
+      if (got.out?.InstanceProfile) section.InstanceProfiles[arn] = toJson(got.out.InstanceProfile)
     }),
   )
 
   const roleNames = uniq(Object.values(section.InstanceProfiles).flatMap((p) => (p.Roles ?? []).map((role) => role.RoleName)))
   await Promise.all(
     roleNames.map(async (roleName) => {
-      const [attached, inline] = await Promise.all([
-        r.paginate(
-          'iam:ListAttachedRolePolicies',
-          roleName,
-          (Marker) => client.send(new m.ListAttachedRolePoliciesCommand({RoleName: roleName, Marker})),
-          (out) => toJson(out.AttachedPolicies ?? []),
-          (out) => (out.IsTruncated ? out.Marker : undefined),
-        ),
-        r.paginate(
-          'iam:ListRolePolicies',
-          roleName,
-          (Marker) => client.send(new m.ListRolePoliciesCommand({RoleName: roleName, Marker})),
-          (out) => out.PolicyNames,
-          (out) => (out.IsTruncated ? out.Marker : undefined),
-        ),
-      ])
-      const inlinePolicies = await Promise.all(
-        inline.map(async (name): Promise<InlinePolicy | undefined> => {
-          const out = await r.call('iam:GetRolePolicy', `${roleName}/${name}`, () => client.send(new m.GetRolePolicyCommand({RoleName: roleName, PolicyName: name})))
-          const document = out && readDocument(r, 'iam:GetRolePolicy', `${roleName}/${name}`, out.PolicyDocument)
-          return document && {PolicyName: name, PolicyDocument: document}
-        }),
-      )
-      section.RolePolicies[roleName] = {AttachedPolicies: attached, InlinePolicies: inlinePolicies.filter((p): p is InlinePolicy => p !== undefined)}
+      section.RolePolicies[roleName] = await memo(`iam:role:${roleName}`, (runner) => rolePolicies(runner, client, m, roleName))
     }),
   )
 
   const policyArns = uniq(Object.values(section.RolePolicies).flatMap((role) => role.AttachedPolicies.map((p) => p.PolicyArn)))
   await Promise.all(
     policyArns.map(async (policyArn) => {
-      const out = await get('iam:GetPolicy', policyArn, () => client.send(new m.GetPolicyCommand({PolicyArn: policyArn})))
-      const policy = out?.Policy
-      if (!policy?.DefaultVersionId) return
-      const version = await r.call('iam:GetPolicyVersion', policyArn, () => client.send(new m.GetPolicyVersionCommand({PolicyArn: policyArn, VersionId: policy.DefaultVersionId})))
-      const document = version && readDocument(r, 'iam:GetPolicyVersion', policyArn, version.PolicyVersion?.Document)
-      if (document) section.ManagedPolicies[policyArn] = {Policy: toJson(policy), Document: document}
+      const got = await memo(`iam:policy:${policyArn}`, async (runner) => {
+        const policy = await get(runner, 'iam:GetPolicy', policyArn, () => client.send(new m.GetPolicyCommand({PolicyArn: policyArn})))
+        const p = policy.out?.Policy
+        if (!p?.DefaultVersionId) return {notFound: policy.notFound}
+        const version = await runner.call('iam:GetPolicyVersion', policyArn, () => client.send(new m.GetPolicyVersionCommand({PolicyArn: policyArn, VersionId: p.DefaultVersionId})))
+        const document = version && readDocument(runner, 'iam:GetPolicyVersion', policyArn, version.PolicyVersion?.Document)
+        return {notFound: policy.notFound, ...(document ? {managed: {Policy: toJson(p), Document: document}} : {})}
+      })
+      if (got.notFound) section.NotFound.push(policyArn)
+      if (got.managed) section.ManagedPolicies[policyArn] = got.managed
     }),
   )
   return section
+}
+
+/** A role's attached policies and its inline policies with their documents. */
+async function rolePolicies(r: CallRunner, client: AwsClients['iam'], m: ReturnType<typeof iamSdk>, roleName: string): Promise<IamSection['RolePolicies'][string]> {
+  const [attached, inline] = await Promise.all([
+    r.paginate(
+      'iam:ListAttachedRolePolicies',
+      roleName,
+      (Marker) => client.send(new m.ListAttachedRolePoliciesCommand({RoleName: roleName, Marker})),
+      (out) => toJson(out.AttachedPolicies ?? []),
+      (out) => (out.IsTruncated ? out.Marker : undefined),
+    ),
+    r.paginate(
+      'iam:ListRolePolicies',
+      roleName,
+      (Marker) => client.send(new m.ListRolePoliciesCommand({RoleName: roleName, Marker})),
+      (out) => out.PolicyNames,
+      (out) => (out.IsTruncated ? out.Marker : undefined),
+    ),
+  ])
+  const inlinePolicies = await Promise.all(
+    inline.map(async (name): Promise<InlinePolicy | undefined> => {
+      const out = await r.call('iam:GetRolePolicy', `${roleName}/${name}`, () => client.send(new m.GetRolePolicyCommand({RoleName: roleName, PolicyName: name})))
+      const document = out && readDocument(r, 'iam:GetRolePolicy', `${roleName}/${name}`, out.PolicyDocument)
+      return document && {PolicyName: name, PolicyDocument: document}
+    }),
+  )
+  return {AttachedPolicies: attached, InlinePolicies: inlinePolicies.filter((p): p is InlinePolicy => p !== undefined)}
 }
 
 /**

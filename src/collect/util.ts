@@ -95,3 +95,17 @@ export async function followPages<P>(
   }
   return out
 }
+
+/** Runs `fn` over items with at most `limit` calls in flight, keeping the order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(Math.max(1, limit), items.length)}, worker))
+  return out
+}

@@ -15,7 +15,7 @@ export default class Policy extends BaseCommand<typeof Policy> {
   ]
 
   static override flags = {
-    for: Flags.option({options: ['diagnose', 'diagnose-no-ssm', 'fix-nginx'] as const, default: 'diagnose' as const, summary: 'Which command the policy is for.'})(),
+    for: Flags.option({options: ['diagnose', 'diagnose-no-ssm', 'fix-nginx', 'scan'] as const, default: 'diagnose' as const, summary: 'Which command the policy is for.'})(),
     explain: Flags.boolean({summary: 'Explain each statement instead of printing the JSON document.'}),
   }
 

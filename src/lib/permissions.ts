@@ -129,10 +129,19 @@ export const FIX_NGINX = [
   },
 ] as const satisfies readonly PermissionSet[]
 
+/** `scan`: what diagnose needs for each ALB, plus finding the regions and filtering by tag. */
+export const SCAN = [
+  {
+    sid: 'ScanRegionsAndTags',
+    why: '--regions all: the regions enabled for the account; --filter tag:KEY=VALUE: the load balancers\' tags.',
+    actions: ['ec2:DescribeRegions', 'elasticloadbalancing:DescribeTags'],
+  },
+] as const satisfies readonly PermissionSet[]
+
 /** The IAM actions `diagnose` calls (API reads and the read-only script): what a check may declare it `requires`. */
 export type DiagnoseAction = (typeof DIAGNOSE_READ | typeof DIAGNOSE_HISTORY | typeof DIAGNOSE_SSM)[number]['actions'][number]
 
-export type PolicyScope = 'diagnose' | 'diagnose-no-ssm' | 'fix-nginx'
+export type PolicyScope = 'diagnose' | 'diagnose-no-ssm' | 'fix-nginx' | 'scan'
 
 export function permissionSets(scope: PolicyScope): readonly PermissionSet[] {
   switch (scope) {
@@ -142,6 +151,8 @@ export function permissionSets(scope: PolicyScope): readonly PermissionSet[] {
       return [...DIAGNOSE_READ, ...DIAGNOSE_HISTORY, ...DIAGNOSE_SSM]
     case 'fix-nginx':
       return [...DIAGNOSE_READ, ...DIAGNOSE_HISTORY, ...DIAGNOSE_SSM, ...FIX_NGINX]
+    case 'scan':
+      return [...DIAGNOSE_READ, ...DIAGNOSE_HISTORY, ...DIAGNOSE_SSM, ...SCAN]
   }
 }
 

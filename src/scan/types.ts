@@ -4,6 +4,7 @@
  * `ScanReport`, so the two cannot drift apart. Pure types: no I/O.
  */
 import type {Report} from '../analyze/report.js'
+import type {AwsClients} from '../lib/aws.js'
 import type {Severity} from '../rules/types.js'
 import type {Snapshot} from '../snapshot/types.js'
 
@@ -65,4 +66,24 @@ export interface ScanReport {
     calls: number
     ms: number
   }
+}
+
+/**
+ * What `scanFleet` is given rather than reaching for itself, so that the CLI and the watchdog's handler (and tests)
+ * each bring their own credentials, output and clock.
+ */
+export interface ScanDeps {
+  /**
+   * The clients of one region for one profile (`undefined`: the default credential chain); `region` undefined
+   * asks for the configured region. The scan asks once per region and profile and shares the clients by every ALB
+   * there, so the SDK's adaptive retry (one rate limiter per client) slows them all down together when AWS throttles.
+   */
+  clients(region: string | undefined, profile: string | undefined): AwsClients
+  toolVersion: string
+  /** ALBs diagnosed so far out of those found; called as the total grows and after each ALB. */
+  progress?(done: number, total: number): void
+  /** One line of detail (each AWS call, each region), for --verbose. */
+  trace?(line: string): void
+  /** The clock: `scannedAt`, and each snapshot's `collectedAt`. */
+  now?(): Date
 }

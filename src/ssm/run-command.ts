@@ -10,6 +10,7 @@
  */
 import type {CommandInvocation, ListCommandInvocationsCommandOutput, SSMClient} from '@aws-sdk/client-ssm'
 import {CallRunner} from '../collect/runner.js'
+import {mapLimit} from '../collect/util.js'
 import {ssmSdk} from '../lib/aws.js'
 import {awsErrorCode, isAccessDenied} from '../lib/errors.js'
 import {systemClock} from './types.js'
@@ -299,19 +300,5 @@ const noAnswer = (instanceId: string, commandId: string, detail: string): Invoca
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
-
-/** Runs `fn` over items with at most `limit` calls in flight, keeping the order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i])
-    }
-  }
-  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
   return out
 }

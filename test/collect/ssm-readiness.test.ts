@@ -14,6 +14,7 @@ import type {Instance, InstanceStateName} from '@aws-sdk/client-ec2'
 import {AwsClients} from '../../src/lib/aws.js'
 import type {Jsonify} from '../../src/snapshot/types.js'
 import {collectSsmReadiness, decodePolicyDocument, profileNameFromArn} from '../../src/collect/ssm-readiness.js'
+import {RegionCache} from '../../src/collect/region-cache.js'
 import {CallRunner} from '../../src/collect/runner.js'
 import {SSM_CORE_ARN, SSM_CORE_DOCUMENT} from '../fixtures/ssm.js'
 
@@ -294,5 +295,27 @@ describe('collectSsmReadiness: through a CallRunner', () => {
     expect(out.iam.NotFound).toEqual([PROFILE_A])
     expect(runner.stats(0).failed).toBe(1)
     expect(runner.errors.map((e) => e.api)).toEqual(['ec2:DescribeInstances'])
+  })
+})
+
+describe('collectSsmReadiness with a region cache', () => {
+  it('reads each profile, role and policy once for every collection, each result the same as without the cache', async () => {
+    mockHealthyIam()
+    iam.on(GetInstanceProfileCommand, {InstanceProfileName: 'gone-profile'}).rejects(awsError('NoSuchEntity', 404))
+    ssm.on(DescribeInstanceInformationCommand).resolves({InstanceInformationList: []})
+    const gone = 'arn:aws:iam::123456789012:instance-profile/gone-profile'
+    const fleets = [[instance(1, PROFILE_A), instance(2, gone)], [instance(3, PROFILE_A), instance(4, PROFILE_B), instance(5, gone)]]
+    const alone = []
+    for (const instances of fleets) alone.push(await collectSsmReadiness({clients: clients(), instances}))
+    iam.resetHistory()
+
+    const cache = new RegionCache()
+    const shared = await Promise.all(fleets.map((instances) => collectSsmReadiness({clients: clients(), instances, cache})))
+    expect(shared).toEqual(alone)
+    expect(shared[1].iam.NotFound).toEqual([gone])
+    expect(iam.commandCalls(GetInstanceProfileCommand)).toHaveLength(3)
+    // The role's two pages of attached policies, once.
+    expect(iam.commandCalls(ListAttachedRolePoliciesCommand)).toHaveLength(2)
+    expect(iam.commandCalls(GetPolicyVersionCommand)).toHaveLength(2)
   })
 })

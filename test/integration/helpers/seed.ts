@@ -91,7 +91,13 @@ export interface SeedOptions {
   groupTemplateVersion?: string
   /** Instance profile with the SSM agent's permissions on every instance, and the SSM interface endpoints. */
   ssmReady?: boolean
+  /** The region to seed (default us-east-1): its AZs are the region's a, b and c. */
+  region?: string
+  /** Build the world in this network (made by `seedNetwork`) rather than a new VPC of its own. */
+  network?: SeededNetwork
 }
+
+export type SeededNetwork = Pick<SeededWorld, 'vpcId' | 'publicSubnets' | 'privateSubnets' | 'albSg' | 'webSg'>
 
 export interface SeededWorld {
   vpcId: string
@@ -118,8 +124,8 @@ export interface SeededWorld {
   ms: number
 }
 
-export function motoClients(endpoint: string) {
-  const config = {region: REGION, endpoint, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}}
+export function motoClients(endpoint: string, region: string = REGION) {
+  const config = {region, endpoint, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}}
   return {ec2: new EC2Client(config), elbv2: new ElasticLoadBalancingV2Client(config), autoscaling: new AutoScalingClient(config), iam: new IAMClient(config)}
 }
 
@@ -148,7 +154,7 @@ async function createSsmInstanceProfile(iam: IAMClient): Promise<{arn: string; p
 }
 
 /** Interface endpoints for the SSM agent's three services, private DNS on, HTTPS admitted from the VPC. */
-async function createSsmEndpoints(ec2: EC2Client, vpcId: string, subnetIds: string[], name: string): Promise<string[]> {
+async function createSsmEndpoints(ec2: EC2Client, vpcId: string, subnetIds: string[], name: string, region: string): Promise<string[]> {
   const sg = (await ec2.send(new CreateSecurityGroupCommand({GroupName: `${name}-ssm-endpoints`, Description: 'SSM endpoints: HTTPS from the VPC', VpcId: vpcId}))).GroupId!
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({GroupId: sg, IpPermissions: [{IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{CidrIp: '10.0.0.0/16'}]}]}))
   const ids: string[] = []
@@ -157,7 +163,7 @@ async function createSsmEndpoints(ec2: EC2Client, vpcId: string, subnetIds: stri
       new CreateVpcEndpointCommand({
         VpcId: vpcId,
         VpcEndpointType: 'Interface',
-        ServiceName: `com.amazonaws.${REGION}.${svc}`,
+        ServiceName: `com.amazonaws.${region}.${svc}`,
         SubnetIds: subnetIds,
         SecurityGroupIds: [sg],
         PrivateDnsEnabled: true,
@@ -168,18 +174,18 @@ async function createSsmEndpoints(ec2: EC2Client, vpcId: string, subnetIds: stri
   return ids
 }
 
-export async function seedWorld(endpoint: string, options: SeedOptions = {}): Promise<SeededWorld> {
-  const started = performance.now()
-  const {ec2, elbv2, autoscaling, iam} = motoClients(endpoint)
-  const name = options.name ?? 'web-alb'
-  const profile = options.ssmReady ? await createSsmInstanceProfile(iam) : undefined
-
+/**
+ * The network of a world: a VPC with DNS on, public subnets routed to an internet gateway, private subnets routed
+ * to a NAT gateway, the ALB's security group (HTTP from anywhere) and the instances' (HTTP from the ALB's, unless
+ * `instanceSgAllowsAlb` is false). Several worlds may share one (`SeedOptions.network`).
+ */
+export async function seedNetwork(ec2: EC2Client, name: string, azs: readonly string[], instanceSgAllowsAlb = true): Promise<SeededNetwork> {
   const vpcId = (await ec2.send(new CreateVpcCommand({CidrBlock: '10.0.0.0/16'}))).Vpc!.VpcId!
   await ec2.send(new ModifyVpcAttributeCommand({VpcId: vpcId, EnableDnsSupport: {Value: true}}))
   await ec2.send(new ModifyVpcAttributeCommand({VpcId: vpcId, EnableDnsHostnames: {Value: true}}))
   const subnet = async (cidr: string, az: string) => (await ec2.send(new CreateSubnetCommand({VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az}))).Subnet!.SubnetId!
-  const publicSubnets = await Promise.all(AZS.map((az, i) => subnet(`10.0.${i}.0/24`, az)))
-  const privateSubnets = await Promise.all(AZS.map((az, i) => subnet(`10.0.${10 + i}.0/24`, az)))
+  const publicSubnets = await Promise.all(azs.map((az, i) => subnet(`10.0.${i}.0/24`, az)))
+  const privateSubnets = await Promise.all(azs.map((az, i) => subnet(`10.0.${10 + i}.0/24`, az)))
 
   const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!
   await ec2.send(new AttachInternetGatewayCommand({InternetGatewayId: igw, VpcId: vpcId}))
@@ -197,11 +203,23 @@ export async function seedWorld(endpoint: string, options: SeedOptions = {}): Pr
     new AuthorizeSecurityGroupIngressCommand({GroupId: albSg, IpPermissions: [{IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{CidrIp: '0.0.0.0/0'}]}]}),
   )
   const webSg = (await ec2.send(new CreateSecurityGroupCommand({GroupName: `${name}-web`, Description: 'Web instances: HTTP from the ALB', VpcId: vpcId}))).GroupId!
-  if (options.instanceSgAllowsAlb !== false) {
+  if (instanceSgAllowsAlb) {
     await ec2.send(
       new AuthorizeSecurityGroupIngressCommand({GroupId: webSg, IpPermissions: [{IpProtocol: 'tcp', FromPort: 80, ToPort: 80, UserIdGroupPairs: [{GroupId: albSg}]}]}),
     )
   }
+  return {vpcId, publicSubnets, privateSubnets, albSg, webSg}
+}
+
+export async function seedWorld(endpoint: string, options: SeedOptions = {}): Promise<SeededWorld> {
+  const started = performance.now()
+  const region = options.region ?? REGION
+  const azs = AZS.map((az) => az.replace(REGION, region))
+  const {ec2, elbv2, autoscaling, iam} = motoClients(endpoint, region)
+  const name = options.name ?? 'web-alb'
+  const profile = options.ssmReady ? await createSsmInstanceProfile(iam) : undefined
+
+  const {vpcId, publicSubnets, privateSubnets, albSg, webSg} = options.network ?? (await seedNetwork(ec2, name, azs, options.instanceSgAllowsAlb !== false))
 
   const alb = (
     await elbv2.send(new CreateLoadBalancerCommand({Name: name, Subnets: publicSubnets, SecurityGroups: [albSg], Scheme: 'internet-facing', Type: 'application'}))
@@ -265,7 +283,7 @@ export async function seedWorld(endpoint: string, options: SeedOptions = {}): Pr
   const instanceIds = (group.Instances ?? []).map((i) => i.InstanceId!).sort()
   // moto ignores the launch template's instance profile: associate it with each instance, as EC2 would have.
   if (profile) await Promise.all(instanceIds.map((id) => ec2.send(new AssociateIamInstanceProfileCommand({InstanceId: id, IamInstanceProfile: {Arn: profile.arn}}))))
-  const ssmEndpointIds = options.ssmReady ? await createSsmEndpoints(ec2, vpcId, privateSubnets, name) : undefined
+  const ssmEndpointIds = options.ssmReady && !options.network ? await createSsmEndpoints(ec2, vpcId, privateSubnets, name, region) : undefined
   const described = await ec2.send(new DescribeInstancesCommand({InstanceIds: instanceIds}))
   const privateIps = Object.fromEntries((described.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => [i.InstanceId!, i.PrivateIpAddress!]))
   let stoppedInstanceId: string | undefined
