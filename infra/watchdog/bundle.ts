@@ -3,7 +3,7 @@
  * reaches, the same code as the CLI) into dist/watchdog/index.mjs. `npm run build` makes it
  * (scripts/bundle-watchdog.mjs); synthesis makes it when it is missing, so a clean clone's tests need no build.
  *
- * The AWS SDK stays out of the bundle: the nodejs20.x runtime provides SDK v3, and asg-doctor loads every client
+ * The AWS SDK stays out of the bundle: the Lambda Node.js runtime provides SDK v3, and asg-doctor loads every client
  * through one require() (src/lib/aws.ts), which finds the runtime's copy through NODE_PATH. Measured on this
  * code: 11 KiB without the SDK; 2.4 MiB (580 KiB gzipped) with the eleven clients inlined, whose load then takes
  * ~0.5 s and ~165 MB against ~0.4 s and ~115 MB from separate packages. Pinning the SDK's version is not worth
@@ -50,6 +50,8 @@ export function bundleOptions(root = packageRoot(), outdir = bundleDir(root)) {
     external: ['@aws-sdk/*', '@smithy/*', './validate-snapshot.cjs'],
     // An ES module has no require(); the bundled CommonJS dependencies need one.
     banner: {js: "import {createRequire as __asgDoctorRequire} from 'node:module';const require=__asgDoctorRequire(import.meta.url);"},
+    // The version the reports and snapshots carry (meta.toolVersion), as the CLI's own.
+    define: {__ASG_DOCTOR_VERSION__: JSON.stringify((require(join(root, 'package.json')) as {version: string}).version)},
     logLevel: 'warning' as const,
     metafile: true,
   }

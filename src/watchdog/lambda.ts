@@ -6,19 +6,24 @@ import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {SNSClient} from '@aws-sdk/client-sns'
-import {clientConfig, loadSdk} from '../lib/aws.js'
+import {AwsClients, clientConfig, loadSdk} from '../lib/aws.js'
+import {scanFleet} from '../scan/service.js'
 import {configFromEnv} from './config.js'
 import {createHandler} from './handler.js'
 import type {HandlerContext, ScanFn} from './handler.js'
 import type {WatchdogEvent, WatchdogOutcome} from './types.js'
 
-/**
- * The fleet scan. Wired to `scanFleet` (src/scan/service.ts) when it lands, in this one line:
- * `const scan: ScanFn = (request) => scanFleet(request, {...its deps})`.
- */
-const scan: ScanFn = async () => {
-  throw new Error('The fleet scan (src/scan/service.ts) is not wired into the watchdog yet.')
-}
+/** Set by the bundler from package.json (infra/watchdog/bundle.ts); 'dev' when run unbundled. */
+declare const __ASG_DOCTOR_VERSION__: string | undefined
+const TOOL_VERSION = typeof __ASG_DOCTOR_VERSION__ === 'string' ? __ASG_DOCTOR_VERSION__ : 'dev'
+
+/** The fleet scan, the same as `asg-doctor scan`, with the function's own credentials (or a member role's profile). */
+const scan: ScanFn = (request) =>
+  scanFleet(request, {
+    clients: (region, profile) => new AwsClients({...(region ? {region} : {}), ...(profile ? {profile} : {}), ...(request.endpointUrl ? {endpointUrl: request.endpointUrl} : {})}),
+    toolVersion: TOOL_VERSION,
+    trace: (line) => console.log(line),
+  })
 
 let handle: ((event: WatchdogEvent, context?: HandlerContext) => Promise<WatchdogOutcome>) | undefined
 

@@ -1,7 +1,8 @@
 /**
  * The watchdog's handler as its state machine drives it (scan items, then a merge), against moto: S3, CloudWatch,
- * SNS, EventBridge and STS are moto's own. Mocked, and only these: the fleet scan (its own helper builds it;
- * here it returns reports of the bundled example snapshots), and the state machine itself, which moto cannot run:
+ * SNS, EventBridge and STS are moto's own. Mocked, and only these: the fleet scan in the handler's own tests (it
+ * returns reports of the bundled example snapshots; the bundled Lambda's scan test runs the real scan against a
+ * world seeded in moto), and the state machine itself, which moto cannot run:
  * the events are the ones its definition makes (test/infra/watchdog.test.ts checks the definition's shape).
  *
  * SNS notifications are received on a loopback HTTP subscription. moto delivers events to no SNS target, so the
@@ -28,6 +29,7 @@ import type {MergeOutcome, ScanOutcome, WatchTarget} from '../../src/watchdog/ty
 import {exampleEntry, scanReport} from '../watchdog/fixtures.js'
 import {ROOT} from './helpers/cli.js'
 import {motoEnv, startMoto, useMotoCredentials} from './helpers/moto.js'
+import {seedWorld} from './helpers/seed.js'
 import type {Moto} from './helpers/moto.js'
 
 const MEMBER_ROLE = 'arn:aws:iam::111122223333:role/asg-doctor-watchdog-read'
@@ -216,6 +218,26 @@ describe('the watchdog handler against moto', () => {
     const {stdout} = await promisify(execFile)(process.execPath, ['-e', script], {env, cwd: ROOT, timeout: 60_000})
     expect(JSON.parse(stdout)).toMatchObject({kind: 'merged', runId: 'bundled', reportKey: 'runs/bundled/report.json', loadBalancers: 0, resolved: 0})
     expect((await objectJson<ScanReport>('runs/bundled/report.json')).entries).toEqual([])
+  })
+
+  it('runs as bundled for Lambda: a scan item diagnoses the real ALBs of its region (moto) and stores their snapshots', async () => {
+    const region = 'eu-central-1'
+    const world = await seedWorld(moto.endpoint, {region, name: 'lambda-alb', emptyTargetGroup: true})
+    const env = {...motoEnv(moto.endpoint), AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: region, ASG_DOCTOR_BUCKET: 'watchdog-reports'}
+    const event = {kind: 'scan', runId: 'bundled-scan', target: {region}}
+    const script = `import(${JSON.stringify(join(ROOT, 'dist/watchdog/index.mjs'))}).then((m) => m.handler(${JSON.stringify(event)})).then((r) => process.stdout.write(JSON.stringify(r)))`
+    const {stdout} = await promisify(execFile)(process.execPath, ['-e', script], {env, cwd: ROOT, timeout: 120_000, maxBuffer: 64 * 2 ** 20})
+    const outcome = JSON.parse(stdout.slice(stdout.lastIndexOf('{"kind"'))) as ScanOutcome
+    expect(outcome).toMatchObject({kind: 'scanned', loadBalancers: 1, byVerdict: {problems: 1}})
+    const part = await objectJson<ScanReport>(outcome.key)
+    expect(part.entries).toHaveLength(1)
+    expect(part.entries[0]).toMatchObject({name: world.albName, region, verdict: 'problems', loadBalancerArn: world.albArn})
+    expect(part.entries[0].report?.target.name).toBe(world.albName)
+    expect(part.entries[0].snapshot).toBeUndefined()
+    const snapshots = await deps.s3.send(new ListObjectsV2Command({Bucket: 'watchdog-reports', Prefix: 'snapshots/'}))
+    const key = snapshots.Contents?.map((o) => o.Key ?? '').find((k) => k.endsWith(`/${region}/${world.albName}.json`))
+    expect(key).toBeDefined()
+    expect((await objectJson<{elbv2: {LoadBalancers: {LoadBalancerArn: string}[]}}>(key!)).elbv2.LoadBalancers[0].LoadBalancerArn).toBe(world.albArn)
   })
 
   it('refuses an event that is not from its state machine, saying what it expected', async () => {
