@@ -15,6 +15,7 @@ import type {CheckResult, Finding, Rule, RuleMeta, Severity} from '../rules/type
 import type {Snapshot} from '../snapshot/types.js'
 import {analyzeHistory} from '../history/analyze.js'
 import {reportHistory} from '../history/timeline.js'
+import {DIAGNOSE_HISTORY, DIAGNOSE_READ} from '../lib/permissions.js'
 
 // The report model and the root-cause linking used to live here; importers of this module keep working.
 export {REPORT_SCHEMA, REPORT_VERSION} from './report.js'
@@ -31,11 +32,25 @@ export interface AnalyzeOptions {
   notes?: string[]
   /** The --profile and --endpoint-url the user gave: remediation commands carry them. */
   placement?: Placement
-  /** Add the snapshot's evidence over time to the report, when it has some (default true; false: --no-history). */
+  /**
+   * Judge the snapshot's evidence over time and add it to the report, when it has some (default true). false
+   * (--no-history): the analysis is that of the same snapshot without its history section.
+   */
   history?: boolean
 }
 
-export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Report {
+/** The APIs only the history collection calls: their failures go with its section. */
+const HISTORY_ONLY_APIS: ReadonlySet<string> = new Set(DIAGNOSE_HISTORY.flatMap((p) => p.actions).filter((a) => !DIAGNOSE_READ.some((p) => (p.actions as readonly string[]).includes(a))))
+
+/** The snapshot as `--no-history` sees it: no history section, and none of its failed calls. */
+export function withoutHistory(snapshot: Snapshot): Snapshot {
+  if (!snapshot.history) return snapshot
+  const {history: _history, ...rest} = snapshot
+  return {...rest, errors: snapshot.errors.filter((e) => !HISTORY_ONLY_APIS.has(e.api))}
+}
+
+export function analyze(input: Snapshot, options: AnalyzeOptions = {}): Report {
+  const snapshot = options.history === false ? withoutHistory(input) : input
   const metas = options.catalogue ?? projectCatalogue
   const ctx = new AnalysisContext<string>(snapshot, metas, options.placement)
   const findings: Finding[] = []
@@ -67,7 +82,7 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Repor
     findings: ordered,
     checks,
     notes: options.notes ?? [],
-    ...(snapshot.history && options.history !== false ? {history: reportHistory(snapshot.history, analyzeHistory(snapshot.history), snapshot.errors)} : {}),
+    ...(snapshot.history ? {history: reportHistory(snapshot.history, analyzeHistory(snapshot.history), snapshot.errors)} : {}),
   }
 }
 

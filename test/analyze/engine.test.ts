@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {analyze, linkRootCauses} from '../../src/analyze/engine.js'
+import {catalogueEntries} from '../../src/rules/catalogue/index.js'
 import type {AnalysisContext} from '../../src/analyze/context.js'
 import type {Finding, Rule, RuleMeta} from '../../src/rules/types.js'
 import {healthyWorld, TG_ARN, INSTANCE_IDS} from '../fixtures/world.js'
@@ -171,5 +172,22 @@ describe('placement: printed commands act where the diagnosis looked', () => {
 
   it('adds nothing when the user gave neither', () => {
     for (const line of commands(analyze(incident()))) expect(line).not.toMatch(/--profile|--endpoint-url/)
+  })
+})
+
+describe('analyze with history turned off (--no-history on a snapshot that has it)', () => {
+  const bad = JSON.parse(readFileSync('examples/bad-deploy.json', 'utf8')) as Snapshot
+  const historyRules = new Set<string>(catalogueEntries.filter((m) => m.category === 'history').map((m) => m.id))
+
+  it('judges the snapshot as if it had no history: no history finding, no history part, no failed history call', () => {
+    const withFailure: Snapshot = {...bad, errors: [...bad.errors, {api: 'cloudtrail:LookupEvents', code: 'AccessDenied', message: 'denied', accessDenied: true}]}
+    const on = analyze(withFailure)
+    expect(on.findings.some((f) => historyRules.has(f.ruleId))).toBe(true)
+    const off = analyze(withFailure, {history: false})
+    expect(off.findings.filter((f) => historyRules.has(f.ruleId))).toEqual([])
+    expect(off.history).toBeUndefined()
+    expect(JSON.stringify(off)).not.toContain('cloudtrail:LookupEvents')
+    const {history: _h, ...plain} = bad
+    expect(off.findings).toEqual(analyze(plain as Snapshot).findings)
   })
 })
