@@ -3,6 +3,7 @@
  * - docs/checks.md from the rule catalogue (src/rules/catalogue/)
  * - docs/snapshot.schema.json from src/snapshot/schema.ts
  * - docs/report.schema.json from src/analyze/report-schema.ts
+ * - docs/scan.schema.json from src/scan/schema.ts
  * - docs/iam.md from src/lib/permissions.ts
  * `npm run docs` writes them; test/docs.test.ts fails when a committed file is stale.
  */
@@ -12,6 +13,7 @@ import {catalogueEntries} from '../src/rules/catalogue/index.js'
 import type {Category, RuleMeta} from '../src/rules/types.js'
 import {snapshotSchema} from '../src/snapshot/schema.js'
 import {reportSchema} from '../src/analyze/report-schema.js'
+import {scanSchema} from '../src/scan/schema.js'
 import {DIAGNOSE_HISTORY, DIAGNOSE_READ, DIAGNOSE_SSM, FIX_NGINX, SCAN, policyDocument} from '../src/lib/permissions.js'
 import type {PermissionSet} from '../src/lib/permissions.js'
 
@@ -90,6 +92,7 @@ export const GENERATED: Record<string, () => string> = {
   'docs/checks.md': checksMarkdown,
   'docs/snapshot.schema.json': schemaJson,
   'docs/report.schema.json': reportSchemaJson,
+  'docs/scan.schema.json': () => JSON.stringify(scanSchema, null, 2) + '\n',
   'docs/iam.md': iamMarkdown,
 }
 

@@ -14,6 +14,7 @@ import {AddTagsCommand} from '@aws-sdk/client-elastic-load-balancing-v2'
 import {Ajv} from 'ajv'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {reportSchema} from '../../src/analyze/report-schema.js'
+import {scanSchema} from '../../src/scan/schema.js'
 import type {ScanEntry, ScanReport} from '../../src/scan/types.js'
 import {ROOT, json, runCli} from './helpers/cli.js'
 import {seedFleet} from './helpers/fleet.js'
@@ -30,6 +31,7 @@ let gap: GapProxy
 let healthy: SeededWorld
 let closed: SeededWorld
 const validate = new Ajv({strict: false}).compile(reportSchema)
+const validateScan = new Ajv({strict: false}).compile(scanSchema)
 const US = 'us-east-1'
 const EU = 'eu-west-1'
 const ALL_NAMES = ['eu-0', 'eu-1', 'eu-closed', 'solo', 'web-0', 'web-1', 'web-2']
@@ -69,6 +71,7 @@ describe('asg-doctor scan against moto', () => {
 
   it('reports every ALB of both regions, worst first, each with a report of the diagnose schema', () => {
     expect(report).toMatchObject({schema: 'asg-doctor-scan', version: 1})
+    expect(validateScan(report), JSON.stringify(validateScan.errors)).toBe(true)
     expect([...byName(report).keys()].sort()).toEqual(ALL_NAMES)
     for (const e of report.entries) {
       expect(e.region).toBe(e.name?.startsWith('eu') ? EU : US)
