@@ -6,15 +6,19 @@
  * the ssm-ready world's instances Online; and, in one test, an AccessDenied for elasticloadbalancing:
  * DescribeLoadBalancers in eu-west-1 alone, by a loopback proxy in front of it (the only failure injected).
  */
-import {readFileSync} from 'node:fs'
+import {execFile} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {createServer, request as httpRequest} from 'node:http'
 import {join} from 'node:path'
 import type {Server} from 'node:http'
 import {AddTagsCommand} from '@aws-sdk/client-elastic-load-balancing-v2'
+import {AssumeRoleCommand, STSClient} from '@aws-sdk/client-sts'
 import {Ajv} from 'ajv'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {reportSchema} from '../../src/analyze/report-schema.js'
 import {scanSchema} from '../../src/scan/schema.js'
+import {clientConfig} from '../../src/lib/aws.js'
 import type {ScanEntry, ScanReport} from '../../src/scan/types.js'
 import {ROOT, json, runCli} from './helpers/cli.js'
 import {seedFleet} from './helpers/fleet.js'
@@ -22,7 +26,7 @@ import {startGapProxy} from './helpers/gap-proxy.js'
 import type {GapProxy} from './helpers/gap-proxy.js'
 import {readBody} from './helpers/http.js'
 import type {Moto} from './helpers/moto.js'
-import {startMoto, useMotoCredentials} from './helpers/moto.js'
+import {motoEnv, startMoto, useMotoCredentials} from './helpers/moto.js'
 import {motoClients, seedWorld} from './helpers/seed.js'
 import type {SeededWorld} from './helpers/seed.js'
 
@@ -186,6 +190,35 @@ describe('asg-doctor scan against moto', () => {
       gap.setScenario({online: healthy.privateIps})
     }
   }, 60_000)
+
+  it('scans several accounts at once, one --profile each: the member account through a role, as moto assumes it', async () => {
+    // moto keeps each account's resources apart; an assumed role's credentials act in the role's account.
+    const member = 'arn:aws:iam::111122223333:role/scan-read'
+    const sts = new STSClient(clientConfig({region: US, endpointUrl: moto.endpoint}))
+    const {Credentials: c} = await sts.send(new AssumeRoleCommand({RoleArn: member, RoleSessionName: 'seed'}))
+    sts.destroy()
+    const memberAlb = await seedWorld(moto.endpoint, {name: 'member-alb', emptyTargetGroup: true, credentials: {accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken}})
+    const dir = mkdtempSync(join(tmpdir(), 'asg-doctor-scan-profiles-'))
+    const config = join(dir, 'config')
+    writeFileSync(config, ['[profile own]', 'aws_access_key_id = testing', 'aws_secret_access_key = testing', 'region = us-east-1', '', '[profile member]', `role_arn = ${member}`, 'source_profile = own', 'region = us-east-1', ''].join('\n'))
+    try {
+      // The role assumption builds its own STS client: AWS_ENDPOINT_URL sends it to moto too.
+      const env = {...motoEnv(moto.endpoint), AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), AWS_ENDPOINT_URL: moto.endpoint}
+      const run = await new Promise<{code: number; stdout: string; stderr: string}>((done) =>
+        execFile(process.execPath, [join(ROOT, 'bin/run.js'), 'scan', '--endpoint-url', moto.endpoint, '--profile', 'own', '--profile', 'member', '--regions', US, '--json'], {cwd: ROOT, env, timeout: 90_000, maxBuffer: 256 * 2 ** 20}, (error, stdout, stderr) =>
+          done({code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr}),
+        ),
+      )
+      const doc = json({...run, ms: 0}) as ScanReport
+      expect(validateScan(doc), JSON.stringify(validateScan.errors)).toBe(true)
+      const seen = doc.entries.map((e) => `${e.profile}/${e.account}/${e.name}`).sort()
+      expect(seen).toEqual([...['solo', 'web-0', 'web-1', 'web-2'].map((n) => `own/123456789012/${n}`), `member/111122223333/${memberAlb.albName}`].sort())
+      expect(doc.entries.find((e) => e.name === memberAlb.albName)).toMatchObject({verdict: 'problems', loadBalancerArn: memberAlb.albArn})
+      expect(run.code).toBe(1)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  }, 120_000)
 
   it('refuses bad input with one sentence and exit 2', async () => {
     for (const args of [['--regions', 'all,us-east-1'], ['--filter', 'not a name!'], ['--concurrency', '0']]) {

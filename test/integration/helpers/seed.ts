@@ -95,6 +95,14 @@ export interface SeedOptions {
   region?: string
   /** Build the world in this network (made by `seedNetwork`) rather than a new VPC of its own. */
   network?: SeededNetwork
+  /** Seed in the account these credentials act in (default: moto's own). */
+  credentials?: Credentials
+}
+
+export interface Credentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
 }
 
 export type SeededNetwork = Pick<SeededWorld, 'vpcId' | 'publicSubnets' | 'privateSubnets' | 'albSg' | 'webSg'>
@@ -124,8 +132,9 @@ export interface SeededWorld {
   ms: number
 }
 
-export function motoClients(endpoint: string, region: string = REGION) {
-  const config = {region, endpoint, credentials: {accessKeyId: 'testing', secretAccessKey: 'testing'}}
+/** moto's own account, unless credentials of another (an assumed role's: moto keeps each account apart) are given. */
+export function motoClients(endpoint: string, region: string = REGION, credentials: Credentials = {accessKeyId: 'testing', secretAccessKey: 'testing'}) {
+  const config = {region, endpoint, credentials}
   return {ec2: new EC2Client(config), elbv2: new ElasticLoadBalancingV2Client(config), autoscaling: new AutoScalingClient(config), iam: new IAMClient(config)}
 }
 
@@ -215,7 +224,7 @@ export async function seedWorld(endpoint: string, options: SeedOptions = {}): Pr
   const started = performance.now()
   const region = options.region ?? REGION
   const azs = AZS.map((az) => az.replace(REGION, region))
-  const {ec2, elbv2, autoscaling, iam} = motoClients(endpoint, region)
+  const {ec2, elbv2, autoscaling, iam} = motoClients(endpoint, region, options.credentials)
   const name = options.name ?? 'web-alb'
   const profile = options.ssmReady ? await createSsmInstanceProfile(iam) : undefined
 
