@@ -45,10 +45,7 @@ const isLive = (i: J<Instance>) => ['running', 'pending'].includes(String(i.Stat
 
 /** The instance a registered target stands for: by id, or for an `ip` target group by private IP. */
 function instanceFor(ctx: AnalysisContext, id: string): J<Instance> | undefined {
-  return (
-    ctx.instance(id) ??
-    ctx.instances.find((i) => i.PrivateIpAddress === id || (i.NetworkInterfaces ?? []).some((n) => (n.PrivateIpAddresses ?? []).some((a) => a.PrivateIpAddress === id)))
-  )
+  return ctx.instance(id) ?? ctx.instanceByIp(id)
 }
 
 /**
