@@ -90,7 +90,4 @@ export function targetPorts(t: InstanceTarget): {port: number; purpose: string}[
       ]
 }
 
-/** `i-1, i-2 and 3 more`: short lists in messages, the full list in evidence. */
-export function listIds(ids: string[], max = 4): string {
-  return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`
-}
+export {listIds} from '../evidence.js'
