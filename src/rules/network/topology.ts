@@ -52,7 +52,18 @@ function instanceFor(ctx: AnalysisContext, id: string): J<Instance> | undefined 
  * Each target group with its live instance targets: those registered, plus the InService/Pending instances of the
  * Auto Scaling groups attached to it (registered or not yet). Lambda and ALB target groups have no instance targets.
  */
-export function instanceTargets(ctx: AnalysisContext): TargetGroupTargets[] {
+export function instanceTargets(ctx: AnalysisContext): readonly TargetGroupTargets[] {
+  // Four network rules walk the same targets: build them once per analysis.
+  const known = targetsByContext.get(ctx)
+  if (known) return known
+  const built = buildInstanceTargets(ctx)
+  targetsByContext.set(ctx, built)
+  return built
+}
+
+const targetsByContext = new WeakMap<AnalysisContext, readonly TargetGroupTargets[]>()
+
+function buildInstanceTargets(ctx: AnalysisContext): TargetGroupTargets[] {
   return ctx.targetGroups
     .filter((tg) => tg.TargetGroupArn && !['lambda', 'alb'].includes(String(tg.TargetType ?? 'instance').toLowerCase()))
     .map((tg) => {
