@@ -86,22 +86,28 @@ interface GroupScan {
   unresolved: string[]
 }
 
+type Permissions = J<IpPermission>[]
+
 /**
- * Scans are kept per prefix-list lookup (one per analysis) and group object: a rule asks the same groups about
- * every one of thousands of instances, and only the peer changes.
+ * Scans are kept per prefix-list lookup (one per analysis) and rule list: a rule asks the same groups about every
+ * one of thousands of instances, and only the peer changes. Keyed by the list, so a group given new rules (a test's
+ * what-if) is scanned again.
  */
-const scans = new WeakMap<PrefixListLookup, WeakMap<J<SecurityGroup>, Map<string, GroupScan>>>()
+const scans = new WeakMap<PrefixListLookup, WeakMap<Permissions, Map<string, GroupScan>>>()
+const NO_PERMISSIONS: Permissions = []
 
 function scanGroup(g: J<SecurityGroup>, direction: Direction, port: number, lookup: PrefixListLookup): GroupScan {
-  const byGroup = scans.get(lookup) ?? new WeakMap<J<SecurityGroup>, Map<string, GroupScan>>()
-  scans.set(lookup, byGroup)
-  const byQuery = byGroup.get(g) ?? new Map<string, GroupScan>()
-  byGroup.set(g, byQuery)
-  const key = `${direction}|${port}`
+  const permissions = (direction === 'ingress' ? g.IpPermissions : g.IpPermissionsEgress) ?? NO_PERMISSIONS
+  const byList = scans.get(lookup) ?? new WeakMap<Permissions, Map<string, GroupScan>>()
+  scans.set(lookup, byList)
+  const byQuery = byList.get(permissions) ?? new Map<string, GroupScan>()
+  byList.set(permissions, byQuery)
+  // The matches name the group and the direction: part of the key, whatever shares the list.
+  const key = `${g.GroupId}|${direction}|${port}`
   const known = byQuery.get(key)
   if (known) return known
   const scan: GroupScan = {pairs: [], ranges: [], unresolved: []}
-  for (const p of (direction === 'ingress' ? g.IpPermissions : g.IpPermissionsEgress) ?? []) {
+  for (const p of permissions) {
     if (!permissionAllowsTcpPort(p, port)) continue
     const match = (via: string): SgRuleMatch => ({groupId: g.GroupId ?? '?', direction, permission: p, via, text: describePermission(g.GroupId ?? '?', direction, p, via)})
     for (const pair of p.UserIdGroupPairs ?? []) if (pair.GroupId) scan.pairs.push({groupId: pair.GroupId, match: match(pair.GroupId)})
