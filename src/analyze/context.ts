@@ -21,7 +21,7 @@ import type {
   TargetHealthDescription,
   Rule as ListenerRule,
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type {AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
+import type {AutoScalingGroup, Instance as GroupInstance} from '@aws-sdk/client-auto-scaling'
 import type {Confidence, Finding, FindingRef, Remediation, RuleId, RuleMeta, Severity} from '../rules/types.js'
 import {catalogue} from '../rules/catalogue/index.js'
 import {freeNaclRuleNumbers} from './network.js'
@@ -48,6 +48,12 @@ export interface FindingInput<Id extends string = RuleId> {
   title?: string
 }
 
+/** An instance as an Auto Scaling group lists it, with the group. */
+export interface GroupMember {
+  group: J<AutoScalingGroup>
+  member: J<GroupInstance>
+}
+
 /** `Id`: the rule ids findings may be built for, the catalogue's unless a test brings its own. */
 /** Where printed commands must act: the --profile and --endpoint-url of the run, as the user gave them. */
 export interface Placement {
@@ -71,6 +77,9 @@ export class AnalysisContext<Id extends string = RuleId> {
   private readonly routeTableBySubnet = new Map<string, J<RouteTable>>()
   private readonly mainRouteTableByVpc = new Map<string, J<RouteTable>>()
   private readonly naclBySubnet = new Map<string, J<NetworkAcl>>()
+  /** Built on first use: most analyses never look an instance up by address or by group membership. */
+  private instanceByIpIndex?: Map<string, J<Instance>>
+  private groupMemberIndex?: Map<string, GroupMember>
   /** NACL rule numbers proposed by this analysis's remediations: per ACL and direction, entry -> number. */
   private readonly naclProposals = new Map<string, Map<string, number>>()
   /** The history view, built on first use (null: the snapshot has no history section). */
@@ -107,6 +116,35 @@ export class AnalysisContext<Id extends string = RuleId> {
 
   instance(id: string): J<Instance> | undefined {
     return this.instanceById.get(id)
+  }
+
+  /**
+   * The instance holding a private IP (its primary address or any address of its interfaces): how `ip` target
+   * groups name their targets. The first such instance in snapshot order.
+   */
+  instanceByIp(ip: string): J<Instance> | undefined {
+    if (!this.instanceByIpIndex) {
+      const index = new Map<string, J<Instance>>()
+      const add = (address: string | undefined, i: J<Instance>) => address !== undefined && !index.has(address) && index.set(address, i)
+      for (const i of this.instances) {
+        add(i.PrivateIpAddress, i)
+        for (const n of i.NetworkInterfaces ?? []) for (const a of n.PrivateIpAddresses ?? []) add(a.PrivateIpAddress, i)
+      }
+      this.instanceByIpIndex = index
+    }
+    return this.instanceByIpIndex.get(ip)
+  }
+
+  /** The Auto Scaling group that lists an instance, with its entry there (launch template, lifecycle state); the first such group. */
+  groupMember(instanceId: string): GroupMember | undefined {
+    if (!this.groupMemberIndex) {
+      const index = new Map<string, GroupMember>()
+      for (const group of this.autoScalingGroups) {
+        for (const member of group.Instances ?? []) if (member.InstanceId && !index.has(member.InstanceId)) index.set(member.InstanceId, {group, member})
+      }
+      this.groupMemberIndex = index
+    }
+    return this.groupMemberIndex.get(instanceId)
   }
 
   subnet(id: string): J<Subnet> | undefined {

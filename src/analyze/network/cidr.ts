@@ -97,7 +97,11 @@ export type Coverage = 'full' | 'partial' | 'none'
 
 /** How much of `target` the union of `covering` contains. */
 export function coverageOf(target: AddressRange, covering: AddressRange[]): Coverage {
-  const gaps = uncoveredRanges(target, covering)
+  return coverageOfGaps(target, uncoveredRanges(target, covering))
+}
+
+/** How much of `target` is covered, given what uncoveredRanges leaves of it. */
+export function coverageOfGaps(target: AddressRange, gaps: AddressRange[]): Coverage {
   if (gaps.length === 0) return 'full'
   return gaps.length === 1 && gaps[0].start === target.start && gaps[0].end === target.end ? 'none' : 'partial'
 }

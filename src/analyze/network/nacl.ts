@@ -75,6 +75,41 @@ function mergePorts(list: PortRange[]): PortRange[] {
   return out
 }
 
+interface TcpEntry {
+  entry: J<NetworkAclEntry>
+  rect: Rect
+  action: 'allow' | 'deny'
+}
+
+/**
+ * Parsed once per entry list and direction: a rule evaluates one ACL for every instance behind it. Keyed by the
+ * list itself, so an ACL given new entries (a test's what-if) is parsed again.
+ */
+const tcpEntriesByList = new WeakMap<NonNullable<J<NetworkAcl>['Entries']>, {egress: TcpEntry[]; ingress: TcpEntry[]}>()
+const NO_ENTRIES: NonNullable<J<NetworkAcl>['Entries']> = []
+
+/** The entries of one direction that can match TCP, in the order AWS evaluates them, with their addresses and ports parsed. */
+function tcpEntries(acl: J<NetworkAcl>, egress: boolean): TcpEntry[] {
+  const list = acl.Entries ?? NO_ENTRIES
+  let parsed = tcpEntriesByList.get(list)
+  if (!parsed) {
+    const direction = (out: boolean): TcpEntry[] =>
+      list
+        .filter((e) => !!e.Egress === out)
+        .sort((x, y) => (x.RuleNumber ?? NACL_DEFAULT_RULE) - (y.RuleNumber ?? NACL_DEFAULT_RULE))
+        .flatMap((e) => {
+          if (!isAllProtocols(e.Protocol) && !isTcp(e.Protocol)) return []
+          const range = parseCidr(e.CidrBlock ?? e.Ipv6CidrBlock ?? '')
+          if (!range) return []
+          const ports = isAllProtocols(e.Protocol) || !e.PortRange ? ALL_PORTS : {from: e.PortRange.From ?? 0, to: e.PortRange.To ?? 65535}
+          return [{entry: e, rect: {a: range, p: ports}, action: String(e.RuleAction).toLowerCase() === 'allow' ? ('allow' as const) : ('deny' as const)}]
+        })
+    parsed = {egress: direction(true), ingress: direction(false)}
+    tcpEntriesByList.set(list, parsed)
+  }
+  return egress ? parsed.egress : parsed.ingress
+}
+
 /**
  * Decides a TCP flow through one NACL in one direction, as AWS does: entries in ascending rule number, the first
  * whose protocol, port range and CIDR match a packet decides it, `*` denies the rest. The query covers a block of
@@ -85,24 +120,16 @@ export function evaluateNacl(acl: J<NetworkAcl>, query: {egress: boolean; peerCi
   const base = {networkAclId: acl.NetworkAclId ?? '?', egress: query.egress, peerCidr: query.peerCidr, ports: query.ports}
   const target = parseCidr(query.peerCidr)
   if (!target) return {...base, verdict: 'unknown', pieces: [], deniedPorts: [], allowedPorts: [], denyingRules: []}
-  const entries = (acl.Entries ?? [])
-    .filter((e) => !!e.Egress === query.egress)
-    .sort((x, y) => (x.RuleNumber ?? NACL_DEFAULT_RULE) - (y.RuleNumber ?? NACL_DEFAULT_RULE))
   let remaining: Rect[] = [{a: target, p: query.ports}]
   const pieces: NaclPiece[] = []
-  for (const e of entries) {
-    if (!isAllProtocols(e.Protocol) && !isTcp(e.Protocol)) continue
-    const range = parseCidr(e.CidrBlock ?? e.Ipv6CidrBlock ?? '')
-    if (!range) continue
-    const ports = isAllProtocols(e.Protocol) || !e.PortRange ? ALL_PORTS : {from: e.PortRange.From ?? 0, to: e.PortRange.To ?? 65535}
+  for (const {entry: e, rect, action} of tcpEntries(acl, query.egress)) {
     const next: Rect[] = []
     for (const r of remaining) {
-      const hit = intersectRect(r, {a: range, p: ports})
+      const hit = intersectRect(r, rect)
       if (!hit) {
         next.push(r)
         continue
       }
-      const action = String(e.RuleAction).toLowerCase() === 'allow' ? 'allow' : 'deny'
       pieces.push({addresses: rangeToCidrs(hit.a), ports: hit.p, action, ruleNumber: e.RuleNumber ?? NACL_DEFAULT_RULE, entry: e})
       next.push(...subtractRect(r, hit))
     }
@@ -120,6 +147,24 @@ export function evaluateNacl(acl: J<NetworkAcl>, query: {egress: boolean; peerCi
     deniedPorts: mergePorts(denied.map((p) => p.ports)),
     allowedPorts: mergePorts(allowed.map((p) => p.ports)),
     denyingRules: [...new Set(denied.map((p) => p.ruleNumber))].sort((x, y) => x - y),
+  }
+}
+
+/**
+ * evaluateNacl with a memory, for one rule's walk over every target: the ALB's nodes and the instances of a subnet
+ * meet the same ACLs with the same queries thousands of times. Scope it to the walk, so its verdicts go with it.
+ */
+export function naclEvaluator(): typeof evaluateNacl {
+  const seen = new Map<NonNullable<J<NetworkAcl>['Entries']>, Map<string, NaclVerdict>>()
+  return (acl, query) => {
+    const list = acl.Entries ?? NO_ENTRIES
+    const byQuery = seen.get(list) ?? new Map<string, NaclVerdict>()
+    seen.set(list, byQuery)
+    // The ACL's id is in the verdict: two ACL objects that share one entry list must not share verdicts.
+    const key = `${acl.NetworkAclId}|${query.egress}|${query.peerCidr}|${query.ports.from}-${query.ports.to}`
+    let verdict = byQuery.get(key)
+    if (!verdict) byQuery.set(key, (verdict = evaluateNacl(acl, query)))
+    return verdict
   }
 }
 
@@ -161,13 +206,20 @@ export interface NaclFlowVerdict {
  * Evaluates a TCP connection from `source` to `destination` on `port` through both NACLs: the request out of the
  * source subnet and into the destination subnet, and the replies back to the source's ephemeral port (1024-65535
  * unless told otherwise), which a stateless NACL must allow explicitly. A missing NACL makes its legs unknown.
+ * `evaluate`: a naclEvaluator() when walking many flows.
  */
-export function evaluateNaclFlow(source: FlowEnd, destination: FlowEnd, port: number, replyPorts: PortRange = EPHEMERAL_PORTS): NaclFlowVerdict {
+export function evaluateNaclFlow(
+  source: FlowEnd,
+  destination: FlowEnd,
+  port: number,
+  replyPorts: PortRange = EPHEMERAL_PORTS,
+  evaluate: typeof evaluateNacl = evaluateNacl,
+): NaclFlowVerdict {
   if (source.subnetId !== undefined && source.subnetId === destination.subnetId) return {verdict: 'allowed', sameSubnet: true, legs: []}
   const leg = (name: NaclLeg, end: FlowEnd, egress: boolean, peer: FlowEnd, ports: PortRange): NaclLegVerdict => ({
     leg: name,
     subnetId: end.subnetId,
-    verdict: end.acl ? evaluateNacl(end.acl, {egress, peerCidr: peer.cidr, ports}) : undefined,
+    verdict: end.acl ? evaluate(end.acl, {egress, peerCidr: peer.cidr, ports}) : undefined,
   })
   const request = {from: port, to: port}
   const legs = [

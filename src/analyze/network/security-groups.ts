@@ -4,7 +4,7 @@
  */
 import type {IpPermission, PrefixListEntry, SecurityGroup} from '@aws-sdk/client-ec2'
 import type {J} from '../context.js'
-import {coverageOf, parseCidr, rangeToCidrs, rangesOverlap, uncoveredRanges} from './cidr.js'
+import {coverageOfGaps, parseCidr, rangeToCidrs, rangesOverlap, uncoveredRanges} from './cidr.js'
 import type {AddressRange, Coverage} from './cidr.js'
 import {formatPorts, isAllProtocols, isTcp} from './ports.js'
 import type {Verdict} from './ports.js'
@@ -73,6 +73,61 @@ export function describePermission(groupId: string, direction: Direction, p: J<I
   return `${groupId} ${direction} ${proto} ${direction === 'ingress' ? 'from' : 'to'} ${via}`
 }
 
+interface RangeMatch {
+  range: AddressRange
+  match: SgRuleMatch
+}
+
+/** What one group's rules say about one direction and port, whoever the peer is. */
+interface GroupScan {
+  /** Group references, each with the rule that names it. */
+  pairs: {groupId: string; match: SgRuleMatch}[]
+  ranges: RangeMatch[]
+  unresolved: string[]
+}
+
+type Permissions = J<IpPermission>[]
+
+/**
+ * Scans are kept per prefix-list lookup (one per analysis) and rule list: a rule asks the same groups about every
+ * one of thousands of instances, and only the peer changes. Keyed by the list, so a group given new rules (a test's
+ * what-if) is scanned again.
+ */
+const scans = new WeakMap<PrefixListLookup, WeakMap<Permissions, Map<string, GroupScan>>>()
+const NO_PERMISSIONS: Permissions = []
+
+function scanGroup(g: J<SecurityGroup>, direction: Direction, port: number, lookup: PrefixListLookup): GroupScan {
+  const permissions = (direction === 'ingress' ? g.IpPermissions : g.IpPermissionsEgress) ?? NO_PERMISSIONS
+  const byList = scans.get(lookup) ?? new WeakMap<Permissions, Map<string, GroupScan>>()
+  scans.set(lookup, byList)
+  const byQuery = byList.get(permissions) ?? new Map<string, GroupScan>()
+  byList.set(permissions, byQuery)
+  // The matches name the group and the direction: part of the key, whatever shares the list.
+  const key = `${g.GroupId}|${direction}|${port}`
+  const known = byQuery.get(key)
+  if (known) return known
+  const scan: GroupScan = {pairs: [], ranges: [], unresolved: []}
+  for (const p of permissions) {
+    if (!permissionAllowsTcpPort(p, port)) continue
+    const match = (via: string): SgRuleMatch => ({groupId: g.GroupId ?? '?', direction, permission: p, via, text: describePermission(g.GroupId ?? '?', direction, p, via)})
+    for (const pair of p.UserIdGroupPairs ?? []) if (pair.GroupId) scan.pairs.push({groupId: pair.GroupId, match: match(pair.GroupId)})
+    const addRange = (cidr: string | undefined, via: string) => {
+      const range = cidr ? parseCidr(cidr) : undefined
+      if (range) scan.ranges.push({range, match: match(via)})
+    }
+    for (const r of p.IpRanges ?? []) addRange(r.CidrIp, r.CidrIp ?? '?')
+    for (const r of p.Ipv6Ranges ?? []) addRange(r.CidrIpv6, r.CidrIpv6 ?? '?')
+    for (const pl of p.PrefixListIds ?? []) {
+      if (!pl.PrefixListId) continue
+      const entries = lookup.prefixListEntries(pl.PrefixListId)
+      if (!entries) scan.unresolved.push(pl.PrefixListId)
+      for (const e of entries ?? []) addRange(e.Cidr, `${pl.PrefixListId} (${e.Cidr})`)
+    }
+  }
+  byQuery.set(key, scan)
+  return scan
+}
+
 /**
  * Does the union of `groups` let TCP `port` in from (ingress) or out to (egress) `peer`? Allowed when a rule
  * references one of the peer's groups, or when the rules' address ranges together cover every peer CIDR in full;
@@ -87,33 +142,20 @@ export function evaluateSecurityGroups(
   lookup: PrefixListLookup,
 ): SgVerdict {
   const byGroup: SgRuleMatch[] = []
-  const ranges: {range: AddressRange; match: SgRuleMatch}[] = []
+  const ranges: RangeMatch[] = []
   const unresolved = new Set<string>()
   for (const g of groups) {
-    for (const p of (direction === 'ingress' ? g.IpPermissions : g.IpPermissionsEgress) ?? []) {
-      if (!permissionAllowsTcpPort(p, port)) continue
-      const match = (via: string): SgRuleMatch => ({groupId: g.GroupId ?? '?', direction, permission: p, via, text: describePermission(g.GroupId ?? '?', direction, p, via)})
-      for (const pair of p.UserIdGroupPairs ?? []) if (pair.GroupId && peer.groupIds.includes(pair.GroupId)) byGroup.push(match(pair.GroupId))
-      const addRange = (cidr: string | undefined, via: string) => {
-        const range = cidr ? parseCidr(cidr) : undefined
-        if (range) ranges.push({range, match: match(via)})
-      }
-      for (const r of p.IpRanges ?? []) addRange(r.CidrIp, r.CidrIp ?? '?')
-      for (const r of p.Ipv6Ranges ?? []) addRange(r.CidrIpv6, r.CidrIpv6 ?? '?')
-      for (const pl of p.PrefixListIds ?? []) {
-        if (!pl.PrefixListId) continue
-        const entries = lookup.prefixListEntries(pl.PrefixListId)
-        if (!entries) unresolved.add(pl.PrefixListId)
-        for (const e of entries ?? []) addRange(e.Cidr, `${pl.PrefixListId} (${e.Cidr})`)
-      }
-    }
+    const scan = scanGroup(g, direction, port, lookup)
+    for (const {groupId, match} of scan.pairs) if (peer.groupIds.includes(groupId)) byGroup.push(match)
+    ranges.push(...scan.ranges)
+    for (const id of scan.unresolved) unresolved.add(id)
   }
   const cidrs = peer.cidrs.map(({cidr, label}): CidrVerdict => {
     const target = parseCidr(cidr)
     if (!target) return {cidr, label, coverage: unresolved.size > 0 ? 'unknown' : 'none', matches: [], uncovered: [cidr]}
     const relevant = ranges.filter((r) => rangesOverlap(r.range, target))
     const gaps = uncoveredRanges(target, relevant.map((r) => r.range))
-    let coverage: CidrVerdict['coverage'] = coverageOf(target, relevant.map((r) => r.range))
+    let coverage: CidrVerdict['coverage'] = coverageOfGaps(target, gaps)
     if (coverage !== 'full' && unresolved.size > 0) coverage = 'unknown'
     return {cidr, label, coverage, matches: relevant.map((r) => r.match), uncovered: gaps.flatMap(rangeToCidrs)}
   })

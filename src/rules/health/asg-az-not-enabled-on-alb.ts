@@ -6,6 +6,7 @@
  */
 import {cmd, raw} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
+import {EVIDENCE_LINES, listIds} from '../evidence.js'
 import type {Finding, FindingRef, Rule} from '../types.js'
 import {attachedGroups, eqi, groupSubnets, inServiceIds, plural, subnetFor, tgName} from './util.js'
 import type {Group, TG} from './util.js'
@@ -49,12 +50,12 @@ function finding(ctx: AnalysisContext, g: Group, tgs: TG[], zones: Outside[], en
     message:
       `Auto Scaling group ${name} launches into ${zones.map((z) => z.az).join(', ')}, which load balancer ${ctx.lbName} does not enable: ` +
       (stranded.length > 0
-        ? `${plural(stranded.length, 'instance')} there (${stranded.join(', ')}) ${stranded.length === 1 ? 'gets' : 'get'} no traffic from ${tgs.map(tgName).join(', ')}${none ? ', which is every InService instance of the group' : ''}`
+        ? `${plural(stranded.length, 'instance')} there (${listIds(stranded, EVIDENCE_LINES)}) ${stranded.length === 1 ? 'gets' : 'get'} no traffic from ${tgs.map(tgName).join(', ')}${none ? ', which is every InService instance of the group' : ''}`
         : `instances it launches there will get no traffic from ${tgs.map(tgName).join(', ')}`),
     resources: [name, ...stranded, ...tgArns],
     evidence: [
       `load balancer zones: ${[...enabled].sort().join(', ') || 'none'}`,
-      ...zones.map((z) => `${z.az}: ${z.subnets.length > 0 ? `group subnet ${z.subnets.join(', ')}` : 'no group subnet'}; InService instances: ${z.instances.join(', ') || 'none'}`),
+      ...zones.map((z) => `${z.az}: ${z.subnets.length > 0 ? `group subnet ${z.subnets.join(', ')}` : 'no group subnet'}; InService instances: ${listIds(z.instances, EVIDENCE_LINES) || 'none'}`),
     ],
     data: {autoScalingGroupName: name, zones: zones.map((z) => z.az), instanceIds: stranded, targetGroupArns: tgArns},
     remediation: {

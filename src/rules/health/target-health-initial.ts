@@ -2,6 +2,7 @@
  * target-health-initial: targets still in their first health checks. Not a fault: say how long to wait.
  */
 import type {AnalysisContext} from '../../analyze/context.js'
+import {boundedLines} from '../evidence.js'
 import type {Finding, Rule} from '../types.js'
 import {countReasons, describeTargetHealthCmd, plural, targetIds, targetLine, targetsInState, tgName, warmUpSeconds} from './util.js'
 
@@ -20,7 +21,7 @@ function check(ctx: AnalysisContext): Finding[] {
           `${plural(initial.length, 'target')} of ${tgName(tg)} ${initial.length === 1 ? 'is' : 'are'} still being registered or health-checked (${reasons}); ` +
           `this is not a fault yet: wait about ${wait} s (${tg.HealthCheckIntervalSeconds ?? 30} s interval × ${tg.HealthyThresholdCount ?? 5} healthy checks) before judging ${initial.length === 1 ? 'it' : 'them'}`,
         resources: [arn, ...targetIds(initial)],
-        evidence: initial.map((d) => targetLine(ctx, d)),
+        evidence: boundedLines(initial, (d) => targetLine(ctx, d), 'targets in initial'),
         data: {targetGroupArn: arn, initial: initial.length, waitSeconds: wait},
         remediation: {summary: `Wait about ${wait} s, then look again.`, commands: [describeTargetHealthCmd(ctx, arn)]},
       }),

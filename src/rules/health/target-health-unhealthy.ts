@@ -4,6 +4,7 @@
  */
 import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
+import {boundedLines} from '../evidence.js'
 import type {Finding, Rule} from '../types.js'
 import {REASON_HINTS, countReasons, describeTargetHealthCmd, eqi, reasonIs, targetIds, targetLine, targetsInState, tgName} from './util.js'
 
@@ -33,7 +34,7 @@ function check(ctx: AnalysisContext): Finding[] {
           `${unhealthy.length} of ${all.length} targets of ${tgName(tg)} are unhealthy (${reasonText})` +
           (healthy === 0 ? '; no target is healthy, so the ALB fails open and users get 502/504 from the dead backends' : ''),
         resources: [arn, ...ids],
-        evidence: [...unhealthy.map((d) => targetLine(ctx, d)), ...hints],
+        evidence: [...boundedLines(unhealthy, (d) => targetLine(ctx, d), 'unhealthy targets'), ...hints],
         data: {targetGroupArn: arn, total: all.length, healthy, unhealthy: unhealthy.length, reasons: Object.fromEntries(reasons)},
         remediation: {summary: `Find why the health checks fail, by reason: ${hints.join('; ')}.`, commands},
       }),

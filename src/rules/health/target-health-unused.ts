@@ -4,6 +4,7 @@
  */
 import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
+import {boundedLines} from '../evidence.js'
 import type {Finding, Rule} from '../types.js'
 import {eqi, inServiceIds, plural, reasonIs, servingTargets, subnetFor, targetAz, targetIds, targetLine, targetsInState, tgName} from './util.js'
 import type {TargetDesc} from './util.js'
@@ -84,7 +85,7 @@ function check(ctx: AnalysisContext): Finding[] {
           (idle.length > 0 ? `; Auto Scaling counts ${idle.length === unused.length && idle.length > 1 ? 'all of them' : idle.join(', ')} as InService` : '') +
           (nothingServes ? '; no target is left to serve, so the ALB answers 503' : ''),
         resources: [arn, ...targetIds(unused)],
-        evidence: unused.map((d) => `${targetLine(ctx, d)} [${causeOf(ctx, d, onListeners.has(arn))}]`),
+        evidence: boundedLines(unused, (d) => `${targetLine(ctx, d)} [${causeOf(ctx, d, onListeners.has(arn))}]`, 'unused targets'),
         data: {targetGroupArn: arn, causes: Object.fromEntries([...byCause].map(([c, ds]) => [c, targetIds(ds)]))},
         remediation: {summary: `${causes.map((c) => SUMMARY[c]).join('; ')}.`, commands},
       }),

@@ -5,6 +5,7 @@
 import {NGINX_PACKAGES, packageSteps} from '../../lib/nginx-install.js'
 import type {PackageManager} from '../../lib/nginx-install.js'
 import {cmd} from '../../lib/shell.js'
+import {listIds} from '../evidence.js'
 import type {AnalysisContext} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
 import type {DiagnosticResult, OnInstanceProbe, OnInstanceRun} from '../../snapshot/on-instance-types.js'
@@ -51,9 +52,7 @@ export function perProbe(ctx: AnalysisContext, check: (probe: OnInstanceProbe, c
 export const ids = (items: Checked[]): string[] => items.map((c) => c.run.instanceId)
 
 /** "i-1, i-2, i-3 and 4 more". */
-export function idList(list: string[], max = 3): string {
-  return list.length <= max ? list.join(', ') : `${list.slice(0, max).join(', ')} and ${list.length - max} more`
-}
+export const idList = (list: string[], max = 3): string => listIds(list, max)
 
 export const tgNames = (probe: OnInstanceProbe): string => probe.targetGroupArns.map((a) => shortName(a)).join(', ')
 

@@ -15,7 +15,8 @@ interface Stranded {
   rt?: J<RouteTable>
   problem: string
   natId?: string
-  instances: J<Instance>[]
+  /** In the order first met; an instance in several target groups counts once. */
+  instances: Set<J<Instance>>
   tgArns: Set<string>
 }
 
@@ -33,17 +34,17 @@ export const rule: Rule = {
         bySubnet.set(instance.SubnetId, found)
         // Behind an internet gateway, only the instances that lack a public IP are stranded.
         const stranded = found.problem !== '' && !(found.problem.startsWith('igw:') && instance.PublicIpAddress)
-        if (stranded && !found.instances.includes(instance)) found.instances.push(instance)
+        if (stranded) found.instances.add(instance)
         if (stranded) found.tgArns.add(arn)
       }
     }
-    return [...bySubnet.values()].filter((s) => s.instances.length > 0).map((s) => toFinding(ctx, s))
+    return [...bySubnet.values()].filter((s) => s.instances.size > 0).map((s) => toFinding(ctx, s))
   },
 }
 
 function classify(ctx: AnalysisContext, subnetId: string): Stranded {
   const rt = ctx.routeTableFor(subnetId)
-  const base = {subnetId, rt, instances: [], tgArns: new Set<string>()}
+  const base = {subnetId, rt, instances: new Set<J<Instance>>(), tgArns: new Set<string>()}
   const route = defaultRoute(rt)
   if (!route) return {...base, problem: `route table ${rt?.RouteTableId ?? '(none found)'} has no 0.0.0.0/0 route`}
   const target = routeTarget(route)
@@ -67,9 +68,9 @@ function toFinding(ctx: AnalysisContext, s: Stranded): Finding {
   const endpoints = ctx.vpcEndpoints(vpcId).filter((e) => String(e.State ?? '').toLowerCase() === 'available')
   const s3 = endpoints.find((e) => /\.s3$/.test(e.ServiceName ?? '') && String(e.VpcEndpointType).toLowerCase() === 'gateway' && rtId && (e.RouteTableIds ?? []).includes(rtId))
   const ssm = ['ssm', 'ssmmessages', 'ec2messages'].filter((svc) => endpoints.some((e) => e.ServiceName?.endsWith(`.${svc}`)))
-  const userData = s.instances.map((i) => userDataInstalls(ctx, i))
+  const userData = [...s.instances].map((i) => userDataInstalls(ctx, i))
   const installs = userData.find((u) => u) ?? userData.find((u) => u === null)
-  const ids = s.instances.map((i) => i.InstanceId ?? '?')
+  const ids = [...s.instances].map((i) => i.InstanceId ?? '?')
   const problem = s.problem.replace(/^igw: /, '')
   const s3Text = s3
     ? `An S3 gateway endpoint (${s3.VpcEndpointId}) serves this route table, so dnf on Amazon Linux 2023 (whose repositories live in S3) can still work; yum/apt mirrors and other downloads cannot.`

@@ -3,7 +3,7 @@ import {cmd} from '../../lib/shell.js'
 import type {NetworkAcl} from '@aws-sdk/client-ec2'
 import type {AnalysisContext, J} from '../../analyze/context.js'
 import {shortName} from '../../analyze/context.js'
-import {EPHEMERAL_PORTS, describeNaclVerdict, evaluateNaclFlow, formatPorts, formatRuleNumber} from '../../analyze/network.js'
+import {EPHEMERAL_PORTS, describeNaclVerdict, evaluateNaclFlow, formatPorts, formatRuleNumber, naclEvaluator} from '../../analyze/network.js'
 import type {NaclLeg, NaclVerdict} from '../../analyze/network.js'
 import {albSubnets, instanceTargets, listIds, targetPorts} from './topology.js'
 
@@ -37,15 +37,17 @@ export const rule: Rule = {
     if (tgs.length === 0) return {notApplicable: 'no target group has live instance targets'}
     const blocks = new Map<string, Block>()
     const healthBlocked = new Map<string, Set<string>>()
+    const albs = albSubnets(ctx)
+    const evaluate = naclEvaluator()
     for (const {arn, targets} of tgs) {
       for (const t of targets) {
         const instSubnet = t.instance.SubnetId ? ctx.subnet(t.instance.SubnetId) : undefined
         const dst = {subnetId: t.instance.SubnetId, acl: t.instance.SubnetId ? ctx.naclFor(t.instance.SubnetId) : undefined, cidr: t.instance.PrivateIpAddress ?? instSubnet?.CidrBlock ?? ''}
-        for (const alb of albSubnets(ctx)) {
+        for (const alb of albs) {
           if (!alb.cidr || !dst.cidr) continue
           const src = {subnetId: alb.subnetId, acl: ctx.naclFor(alb.subnetId), cidr: alb.cidr}
           for (const {port, purpose} of targetPorts(t)) {
-            const flow = evaluateNaclFlow(src, dst, port)
+            const flow = evaluateNaclFlow(src, dst, port, EPHEMERAL_PORTS, evaluate)
             for (const leg of flow.legs) {
               const v = leg.verdict
               if (!v || v.verdict === 'allowed' || v.verdict === 'unknown') continue

@@ -3,6 +3,7 @@ import {cmd, jsonArg, raw} from '../../lib/shell.js'
 import {shortName} from '../../analyze/context.js'
 import {evaluateSecurityGroups} from '../../analyze/network.js'
 import {instanceGroupIds, instanceTargets, listIds, targetPorts} from './topology.js'
+import {boundedLines} from '../evidence.js'
 
 const ID = 'sg-alb-egress'
 
@@ -61,7 +62,7 @@ export const rule: Rule = {
         resources: [...albGroupIds, ...instances, ...p.tgArns],
         evidence: [
           ...albGroups.map((g) => `${g.GroupId} egress: ${(g.IpPermissionsEgress ?? []).length === 0 ? 'no rules' : `${(g.IpPermissionsEgress ?? []).length} rule(s), none covering TCP ${p.port} to these instances`}`),
-          ...[...p.instances].map(([id, groups]) => `${id}: groups ${groups.join(', ')}, IP ${ctx.instance(id)?.PrivateIpAddress ?? '?'}`),
+          ...boundedLines([...p.instances], ([id, groups]) => `${id}: groups ${groups.join(', ')}, IP ${ctx.instance(id)?.PrivateIpAddress ?? '?'}`, 'instances'),
         ],
         data: {albGroupIds, port: p.port, instances, targetGroups: [...p.tgArns]},
         remediation: {

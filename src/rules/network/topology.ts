@@ -45,17 +45,25 @@ const isLive = (i: J<Instance>) => ['running', 'pending'].includes(String(i.Stat
 
 /** The instance a registered target stands for: by id, or for an `ip` target group by private IP. */
 function instanceFor(ctx: AnalysisContext, id: string): J<Instance> | undefined {
-  return (
-    ctx.instance(id) ??
-    ctx.instances.find((i) => i.PrivateIpAddress === id || (i.NetworkInterfaces ?? []).some((n) => (n.PrivateIpAddresses ?? []).some((a) => a.PrivateIpAddress === id)))
-  )
+  return ctx.instance(id) ?? ctx.instanceByIp(id)
 }
 
 /**
  * Each target group with its live instance targets: those registered, plus the InService/Pending instances of the
  * Auto Scaling groups attached to it (registered or not yet). Lambda and ALB target groups have no instance targets.
  */
-export function instanceTargets(ctx: AnalysisContext): TargetGroupTargets[] {
+export function instanceTargets(ctx: AnalysisContext): readonly TargetGroupTargets[] {
+  // Four network rules walk the same targets: build them once per analysis.
+  const known = targetsByContext.get(ctx)
+  if (known) return known
+  const built = buildInstanceTargets(ctx)
+  targetsByContext.set(ctx, built)
+  return built
+}
+
+const targetsByContext = new WeakMap<AnalysisContext, readonly TargetGroupTargets[]>()
+
+function buildInstanceTargets(ctx: AnalysisContext): TargetGroupTargets[] {
   return ctx.targetGroups
     .filter((tg) => tg.TargetGroupArn && !['lambda', 'alb'].includes(String(tg.TargetType ?? 'instance').toLowerCase()))
     .map((tg) => {
@@ -93,7 +101,4 @@ export function targetPorts(t: InstanceTarget): {port: number; purpose: string}[
       ]
 }
 
-/** `i-1, i-2 and 3 more`: short lists in messages, the full list in evidence. */
-export function listIds(ids: string[], max = 4): string {
-  return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`
-}
+export {listIds} from '../evidence.js'

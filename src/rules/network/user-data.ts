@@ -23,10 +23,21 @@ export interface UserDataInstall {
  */
 export function userDataInstalls(ctx: AnalysisContext, instance: J<Instance>): UserDataInstall | null | undefined {
   const tag = (k: string) => instance.Tags?.find((t) => t.Key === k)?.Value
-  const fromAsg = ctx.autoScalingGroups.flatMap((g) => g.Instances ?? []).find((i) => i.InstanceId === instance.InstanceId)?.LaunchTemplate
+  const fromAsg = instance.InstanceId ? ctx.groupMember(instance.InstanceId)?.member.LaunchTemplate : undefined
   const ltId = tag('aws:ec2launchtemplate:id') ?? fromAsg?.LaunchTemplateId
   if (!ltId) return undefined
   const version = tag('aws:ec2launchtemplate:version') ?? fromAsg?.Version
+  // Thousands of instances share a handful of template versions: decode each user data once per analysis.
+  const memo = memos.get(ctx) ?? new Map<string, UserDataInstall | null | undefined>()
+  memos.set(ctx, memo)
+  const key = JSON.stringify([ltId, version])
+  if (!memo.has(key)) memo.set(key, installsOf(ctx, ltId, version))
+  return memo.get(key)
+}
+
+const memos = new WeakMap<AnalysisContext, Map<string, UserDataInstall | null | undefined>>()
+
+function installsOf(ctx: AnalysisContext, ltId: string, version: string | undefined): UserDataInstall | null | undefined {
   const versions = ctx.launchTemplateVersions().filter((v) => v.LaunchTemplateId === ltId)
   const chosen =
     versions.find((v) => String(v.VersionNumber) === version) ??

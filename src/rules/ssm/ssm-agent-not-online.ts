@@ -23,10 +23,11 @@ function check(ctx: AnalysisContext): RuleOutcome {
   if (skip) return skip
   const ssm = ctx.snapshot.ssm!
   const info = new Map(ssm.InstanceInformationList.map((i) => [i.InstanceId, i]))
+  const requested = new Set(ssm.RequestedInstanceIds)
   const findings: Finding[] = []
   for (const instance of runningInstances(ctx)) {
     const instanceId = instance.InstanceId!
-    if (!ssm.RequestedInstanceIds.includes(instanceId)) continue
+    if (!requested.has(instanceId)) continue
     const node = info.get(instanceId)
     if (node?.PingStatus === 'Online') continue
     const lastPing = ago(node?.LastPingDateTime, ctx.snapshot.meta.collectedAt)

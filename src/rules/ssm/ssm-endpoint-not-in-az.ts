@@ -6,6 +6,7 @@
  */
 import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
+import {EVIDENCE_LINES, listIds} from '../evidence.js'
 import type {Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, endpointsFor, oneSubnetPerAz, perVpc} from './common.js'
 
@@ -24,7 +25,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
         const addSubnets = oneSubnetPerAz(ctx, outside)
         return [
           ctx.finding(ID, {
-            message: `Endpoint ${endpoint.VpcEndpointId} (${svc}) has no interface in ${missingAzs.join(', ')}: ${outside.map((i) => i.InstanceId).join(', ')} reach it across AZs, and lose it if ${zones.length === 1 ? zones[0] : 'those AZs'} fail${zones.length === 1 ? 's' : ''}`,
+            message: `Endpoint ${endpoint.VpcEndpointId} (${svc}) has no interface in ${missingAzs.join(', ')}: ${listIds(outside.map((i) => i.InstanceId ?? '?'), EVIDENCE_LINES)} reach it across AZs, and lose it if ${zones.length === 1 ? zones[0] : 'those AZs'} fail${zones.length === 1 ? 's' : ''}`,
             resources: [endpoint.VpcEndpointId!, ...outside.map((i) => i.InstanceId!)],
             evidence: [`endpoint subnets: ${(endpoint.SubnetIds ?? []).map((s, n) => `${s} (${zones[n]})`).join(', ') || 'none'}`, `instance AZs not covered: ${missingAzs.join(', ')}`],
             data: {vpcEndpointId: endpoint.VpcEndpointId, service: svc, endpointAzs: zones, missingAzs, instanceIds: outside.map((i) => i.InstanceId)},

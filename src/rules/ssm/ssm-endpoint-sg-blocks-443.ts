@@ -5,6 +5,7 @@
  */
 import {cmd} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
+import {EVIDENCE_LINES, boundedLines, listIds} from '../evidence.js'
 import type {Rule, RuleOutcome} from '../types.js'
 import {SSM_SERVICES, explainsOffline, perVpc, usableEndpoint} from './common.js'
 import {evaluateSecurityGroups} from '../../analyze/network.js'
@@ -32,11 +33,11 @@ function check(ctx: AnalysisContext): RuleOutcome {
       const sourceGroups = [...new Set(blocked.map((i) => i.SecurityGroups?.[0]?.GroupId).filter((g): g is string => !!g))]
       return [
         ctx.finding(ID, {
-          message: `Security group(s) ${groups.join(', ')} of endpoint ${endpoint.VpcEndpointId} (${svc}) do not admit TCP 443 from ${instanceIds.join(', ')}`,
+          message: `Security group(s) ${groups.join(', ')} of endpoint ${endpoint.VpcEndpointId} (${svc}) do not admit TCP 443 from ${listIds(instanceIds, EVIDENCE_LINES)}`,
           resources: [endpoint.VpcEndpointId!, ...groups, ...instanceIds],
           evidence: [
             `endpoint ${endpoint.VpcEndpointId} groups: ${groups.join(', ')}`,
-            ...blocked.map((i) => `${i.InstanceId}: ${i.PrivateIpAddress}, groups ${(i.SecurityGroups ?? []).map((g) => g.GroupId).join(', ')}`),
+            ...boundedLines(blocked, (i) => `${i.InstanceId}: ${i.PrivateIpAddress}, groups ${(i.SecurityGroups ?? []).map((g) => g.GroupId).join(', ')}`, 'instances'),
           ],
           data: {vpcEndpointId: endpoint.VpcEndpointId, service: svc, endpointGroups: groups, instanceIds},
           remediation: {

@@ -6,6 +6,7 @@
 import {cmd, raw, shellCommand} from '../../lib/shell.js'
 import type {Token} from '../../lib/shell.js'
 import type {AnalysisContext} from '../../analyze/context.js'
+import {boundedLines} from '../evidence.js'
 import type {Finding, Remediation, Rule, RuleOutcome} from '../types.js'
 import {explainsOffline, notCollected, runningInstances} from './common.js'
 
@@ -92,7 +93,7 @@ function check(ctx: AnalysisContext): RuleOutcome {
       ctx.finding(ID, {
         message,
         resources: [...instanceIds, ...(arn ? [arn] : [])],
-        evidence: instanceIds.map((i) => `${i}: IamInstanceProfile ${arn ?? 'none'}${profile ? `, ${(profile.Roles ?? []).length} role(s)` : ''}`),
+        evidence: boundedLines(instanceIds, (i) => `${i}: IamInstanceProfile ${arn ?? 'none'}${profile ? `, ${(profile.Roles ?? []).length} role(s)` : ''}`, 'instances'),
         data: {instanceIds, instanceProfileArn: arn ?? null},
         remediation: remediation(ctx, instanceIds, arn, profile?.InstanceProfileName),
         explains: explainsOffline(instanceIds),
