@@ -13,7 +13,7 @@
  * calls moto lacks, test/integration/helpers/gap-proxy.ts); this benchmark's proxy in front of that one
  * (scripts/bench/proxy.ts: counts and stamps every request, adds latency when asked). Each world is seeded once
  * (moto reset in between, so one world's instances never slow another's reads), then measured:
- * - `diagnose NAME --no-ssm --json`: median wall time of the process, peak RSS (/usr/bin/time), calls by
+ * - `diagnose NAME --no-ssm --no-history --json`: median wall time of the process, peak RSS (/usr/bin/time), calls by
  *   operation beside the minimum (scripts/bench/minimum.ts says how each is derived);
  * - the same with 50 ms added to every request: the dependent rounds rebuilt from the stamps, against the
  *   minimum, and wall / (minimum rounds × 50 ms);
@@ -160,7 +160,13 @@ function timeline(stamps: readonly {start: number; end: number}[], r: ProcRun): 
   return {first: (sorted[0]?.start ?? r.endedAt) - r.startedAt, idle, tail: r.endedAt - busyUntil}
 }
 
-async function diagnoseRuns(proxy: BenchProxy, world: World, runs: number, extra: string[] = ['--no-ssm']): Promise<ToolRuns> {
+/**
+ * The evidence over time (metrics, change history, logs) is on by default in diagnose; the runbook and the minimum
+ * count the configuration reads only, so the measured runs leave it out. A build from before it existed has no flag.
+ */
+const NO_HISTORY: string[] = execFileSync(process.execPath, [BIN, 'diagnose', '--help'], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}}).includes('--[no-]history') ? ['--no-history'] : []
+
+async function diagnoseRuns(proxy: BenchProxy, world: World, runs: number, extra: string[] = ['--no-ssm', ...NO_HISTORY]): Promise<ToolRuns> {
   const walls: number[] = []
   const rss: number[] = []
   const rounds: number[] = []
@@ -311,6 +317,12 @@ async function main(): Promise<void> {
       const result = {world: spec, seedSeconds: world.seedSeconds, plain, latency, peer, minimum: minimumTotal(spec)}
       results.push(result)
       printWorld(result)
+      if (spec.instances === 30 && spec.targetGroups === 1 && NO_HISTORY.length) {
+        // What the evidence over time adds (moto has no CloudTrail LookupEvents: one failed call stands for it).
+        const withHistory = await diagnoseRuns(proxy, world, Math.min(RUNS, 3), ['--no-ssm'])
+        const extra = Object.entries(withHistory.calls).filter(([api]) => !(api in plain.calls)).map(([api, n]) => `${api} ${n}`)
+        log(`with history (the default): ${sec(withHistory.wallMs)} s median, ${withHistory.total} calls (+${withHistory.total - plain.total}: ${extra.join(', ')})`)
+      }
 
       if (spec.instances === 10 && spec.targetGroups === 1 && !SKIP.has('ssm')) {
         // SSM on: every instance answers ~1 s after SendCommand; how soon does the tool have the answer?
@@ -321,7 +333,7 @@ async function main(): Promise<void> {
         for (const answerMs of SSM_ANSWER_MS) {
           proxy.answerAfterMs = answerMs
           proxy.reset()
-          const r = await diagnoseRuns(proxy, world, 1, ['--ssm', '--ssm-targets', 'all'])
+          const r = await diagnoseRuns(proxy, world, 1, ['--ssm', '--ssm-targets', 'all', ...NO_HISTORY])
           walls.push(r.wallMs)
           calls = r.calls
           for (const [id, ready] of proxy.answers) {
