@@ -8,10 +8,10 @@
  *   npx tsx scripts/bench/scan.ts [--albs 20] [--runs 3]      on its own (after npm run build)
  *   npm run bench                                              last, after the diagnose figures (--skip scan leaves it out)
  */
-import {createServer, request as httpRequest} from 'node:http'
+import {createServer} from 'node:http'
 import type {Server} from 'node:http'
 import {pathToFileURL} from 'node:url'
-import {readBody} from '../../test/integration/helpers/http.js'
+import {forward, readBody} from '../../test/integration/helpers/http.js'
 import {runCli} from '../../test/integration/helpers/cli.js'
 import {seedFleet} from '../../test/integration/helpers/fleet.js'
 import {startGapProxy} from '../../test/integration/helpers/gap-proxy.js'
@@ -70,11 +70,7 @@ async function startRateLimit(upstream: string, rate: number, burst: number): Pr
     }
     b.tokens -= 1
     state.forwarded++
-    const out = httpRequest({host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers}, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers)
-      up.pipe(res)
-    })
-    out.end(body)
+    forward(target, req, res, body)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()

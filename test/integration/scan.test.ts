@@ -9,7 +9,7 @@
 import {execFile} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {createServer, request as httpRequest} from 'node:http'
+import {createServer} from 'node:http'
 import {join} from 'node:path'
 import type {Server} from 'node:http'
 import {AddTagsCommand} from '@aws-sdk/client-elastic-load-balancing-v2'
@@ -24,7 +24,7 @@ import {ROOT, json, runCli} from './helpers/cli.js'
 import {seedFleet} from './helpers/fleet.js'
 import {startGapProxy} from './helpers/gap-proxy.js'
 import type {GapProxy} from './helpers/gap-proxy.js'
-import {readBody} from './helpers/http.js'
+import {forward, readBody} from './helpers/http.js'
 import type {Moto} from './helpers/moto.js'
 import {motoEnv, startMoto, useMotoCredentials} from './helpers/moto.js'
 import {motoClients, seedWorld} from './helpers/seed.js'
@@ -242,11 +242,7 @@ async function startDenyProxy(upstream: string, region: string, action: string):
       res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: elasticloadbalancing:${action}</Message></Error><RequestId>1</RequestId></ErrorResponse>`)
       return
     }
-    const out = httpRequest({host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers}, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers)
-      up.pipe(res)
-    })
-    out.end(body)
+    forward(target, req, res, body)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
