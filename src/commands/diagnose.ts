@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand, outputFlag} from '../lib/base-command.js'
 import {EXIT, UserError} from '../lib/errors.js'
 import {endpointOverride} from '../lib/aws.js'
 import {awsFlagTokens} from '../lib/options.js'
@@ -65,13 +65,7 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
       default: true,
       helpGroup: 'HISTORY',
     }),
-    output: Flags.option({
-      options: ['text', 'json', 'markdown'] as const,
-      char: 'o',
-      aliases: ['format'],
-      summary: 'Report format, as the AWS CLI calls it: text (default), json (the same as --json) or markdown. Alias: --format.',
-      helpGroup: 'OUTPUT',
-    })(),
+    output: outputFlag('Report format, as the AWS CLI calls it: text (default), json (the same as --json) or markdown.'),
   }
 
   public async run(): Promise<unknown> {

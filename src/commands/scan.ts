@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand, outputFlag} from '../lib/base-command.js'
 import {AwsClients, endpointOverride} from '../lib/aws.js'
 import type {AwsOptions} from '../lib/aws.js'
 import {EXIT, UserError} from '../lib/errors.js'
@@ -43,13 +43,7 @@ Exit codes: 0 every ALB healthy, 1 problems found in at least one (at or above -
     history: Flags.boolean({summary: 'Also collect the evidence over time: metrics, changes, logs (off for a scan).', allowNo: true, default: false}),
     'fail-on': Flags.option({options: SEVERITIES, default: 'error' as const, summary: 'Lowest severity that makes the exit code 1.'})(),
     concurrency: Flags.integer({min: 1, max: 32, default: 4, summary: 'ALBs diagnosed at once per region.'}),
-    output: Flags.option({
-      options: ['text', 'json', 'markdown'] as const,
-      char: 'o',
-      aliases: ['format'],
-      summary: 'Report format: text (default), json (the same as --json) or markdown (a table). Alias: --format.',
-      helpGroup: 'OUTPUT',
-    })(),
+    output: outputFlag('Report format: text (default), json (the same as --json) or markdown (a table).'),
   }
 
   public async run(): Promise<unknown> {

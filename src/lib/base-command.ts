@@ -13,6 +13,10 @@ import {checkEndpointUrl, checkProfile, checkRegion} from './options.js'
 import {Progress} from './progress.js'
 import {nearest} from './suggest.js'
 
+/** The report format flag of the commands that print a report (`--output`, alias `--format`, as the AWS CLI calls it). */
+export const outputFlag = (summary: string) =>
+  Flags.option({options: ['text', 'json', 'markdown'] as const, char: 'o', aliases: ['format'], summary: `${summary} Alias: --format.`, helpGroup: 'OUTPUT'})()
+
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
