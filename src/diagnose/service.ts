@@ -14,8 +14,6 @@ import type {Snapshot} from '../snapshot/types.js'
 import type {CommandRunner} from '../ssm/types.js'
 import type {CallRunner} from '../collect/runner.js'
 import type {HistoryOptions} from '../history/collect.js'
-import {DIAGNOSE_HISTORY} from '../lib/permissions.js'
-import type {CollectionError} from '../snapshot/types.js'
 import {cmd} from '../lib/shell.js'
 
 export interface DiagnoseRequest {
@@ -152,30 +150,14 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
   return {report, snapshot, ...(stats ? {stats} : {})}
 }
 
-const HISTORY_APIS: ReadonlySet<string> = new Set(DIAGNOSE_HISTORY.flatMap((p) => p.actions))
-
-/**
- * The snapshot's `history` section for a window ending now, through the diagnosis' one runner (its pool, counts,
- * --verbose lines and memory of unreachable services). Its failures join the snapshot's errors as the main
- * collection's do, sorted, so that a check needing one says "could not check".
- */
+/** The snapshot's `history` section for a window ending now, with progress and a --verbose line around it. */
 async function collectHistoryInto(snapshot: Snapshot, clients: AwsClients, sinceMs: number, deps: DiagnoseDeps, calls: CallRunner): Promise<void> {
   const started = Date.now()
-  const mark = calls.errors.length
-  const {collectHistory, historySenders} = await import('../history/collect.js')
-  const {describeWindow} = await import('../history/timeline.js')
+  const [{addHistory}, {describeWindow}] = await Promise.all([import('../history/collect.js'), import('../history/timeline.js')])
   deps.progress(`Reading the ${describeWindow(sinceMs)} before now: CloudWatch metrics, changes (CloudTrail, Auto Scaling, launch templates), load balancer logs…`)
   const now = deps.now
-  snapshot.history = await collectHistory(
-    {runner: calls, ...historySenders(clients), ...(now ? {now: () => now().getTime()} : {})},
-    snapshot,
-    {...deps.historyOptions, sinceMs},
-  )
-  // Another step running meanwhile may have taken a slice of the runner's errors too: each is kept once.
-  const known = new Set<CollectionError>(snapshot.errors)
-  const fresh = calls.errors.slice(mark).filter((e) => HISTORY_APIS.has(e.api) && !known.has(e))
-  snapshot.errors.push(...fresh.sort((a, b) => `${a.api} ${a.resource ?? ''}`.localeCompare(`${b.api} ${b.resource ?? ''}`)))
-  deps.trace(`history collected in ${Date.now() - started} ms (${fresh.length} failed call(s))`)
+  const failed = await addHistory(snapshot, clients, calls, {...deps.historyOptions, sinceMs, ...(now ? {now: () => now().getTime()} : {})})
+  deps.trace(`history collected in ${Date.now() - started} ms (${failed} failed call(s))`)
 }
 
 /**

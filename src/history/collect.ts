@@ -8,7 +8,8 @@ import type {CallRunner} from '../collect/runner.js'
 import type {AwsClients} from '../lib/aws.js'
 import type {HistorySection} from '../snapshot/history-types.js'
 import {HISTORY_VERSION} from '../snapshot/history-types.js'
-import type {Snapshot} from '../snapshot/types.js'
+import type {CollectionError, Snapshot} from '../snapshot/types.js'
+import {DIAGNOSE_HISTORY} from '../lib/permissions.js'
 import {AccessLogSummariser} from './access-log.js'
 import type {ChangeOptions, ChangeSenders} from './changes.js'
 import {changeSenders, collectChanges} from './changes.js'
@@ -139,4 +140,23 @@ export async function collectHistory(deps: HistoryDeps, s: Snapshot, o: HistoryO
   await Promise.all([metrics, changes, logs('access'), logs('health-check')])
   notes.sort()
   return section
+}
+
+const HISTORY_APIS: ReadonlySet<string> = new Set(DIAGNOSE_HISTORY.flatMap((p) => p.actions))
+
+/**
+ * Collects the snapshot's `history` section through the command's runner (its pool, counts, --verbose lines and
+ * memory of unreachable services) and the run's clients, and adds its failed calls to the snapshot's errors as the
+ * main collection does, sorted, so that a check needing one says "could not check". Another step may run on the
+ * same runner meanwhile (diagnose's on-instance checks): only the history's own APIs are taken, each error once.
+ * Returns how many of its calls failed.
+ */
+export async function addHistory(snapshot: Snapshot, aws: AwsClients, runner: CallRunner, o: HistoryOptions & {now?: () => number} = {}): Promise<number> {
+  const mark = runner.errors.length
+  const {now, ...options} = o
+  snapshot.history = await collectHistory({runner, ...historySenders(aws), ...(now ? {now} : {})}, snapshot, options)
+  const known = new Set<CollectionError>(snapshot.errors)
+  const fresh = runner.errors.slice(mark).filter((e) => HISTORY_APIS.has(e.api) && !known.has(e))
+  snapshot.errors.push(...fresh.sort((a, b) => `${a.api} ${a.resource ?? ''}`.localeCompare(`${b.api} ${b.resource ?? ''}`)))
+  return fresh.length
 }

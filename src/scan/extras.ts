@@ -33,13 +33,8 @@ export async function regionPacer(): Promise<Pacer> {
   return new Pacer()
 }
 
-/**
- * The snapshot's `history` section for the default window ending now, through the ALB's runner and the region's
- * clients (history senders as diagnose builds them); its failures join the snapshot's errors.
- */
+/** The snapshot's `history` section for the default window ending now, through the ALB's runner and the region's clients. */
 export async function historyEvidence(snapshot: Snapshot, clients: AwsClients, pacer: Pacer, calls: CallRunner, now?: () => Date): Promise<void> {
-  const {collectHistory, historySenders} = await import('../history/collect.js')
-  const before = calls.errors.length
-  snapshot.history = await collectHistory({runner: calls, ...historySenders(clients), ...(now ? {now: () => now().getTime()} : {})}, snapshot, {changes: {pacer}})
-  snapshot.errors.push(...calls.errors.slice(before).sort((a, b) => `${a.api} ${a.resource ?? ''}`.localeCompare(`${b.api} ${b.resource ?? ''}`)))
+  const {addHistory} = await import('../history/collect.js')
+  await addHistory(snapshot, clients, calls, {changes: {pacer}, ...(now ? {now: () => now().getTime()} : {})})
 }
