@@ -33,7 +33,7 @@ export function renderScanText(report: ScanReport, o: ScanTextOptions): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   const lines = report.entries.map((e, n) => {
     const cols = rows[n].map((v, i) => v.padEnd(widths[i])).join('  ')
-    const fix = e.leadCause?.fix ? `  ${c.dim('fix:')} ${e.leadCause.fix}` : ''
+    const fix = e.leadCause?.fix ? `  ${c.dim('fix:')} ${e.leadCause.fix}` : manySteps(e) ? `  ${c.dim(`fix: ${manySteps(e)}`)}` : ''
     return `${paint[e.verdict](ICON[e.verdict])} ${cols}  ${cause(e)}${fix}`
   })
   const worst = report.entries.find((e) => e.name && e.verdict !== 'healthy')
@@ -57,6 +57,9 @@ export function footer(report: ScanReport): string {
 
 /** A table cell: account text escaped, pipes escaped even inside code. */
 const cell = (text: string) => escapeMarkdown(text)
+/** A fix of several commands (steps of one script, or alternatives) is not one line: the full report has them. */
+const manySteps = (e: ScanReport['entries'][number]) => ((e.leadCause?.commands?.length ?? 0) > 1 ? `${e.leadCause?.commands?.length} commands, in the full report` : '')
+
 const codeCell = (text: string) => (/\n/.test(text) ? 'see the full report' : code(text).replaceAll('|', '\\|'))
 
 export function renderScanMarkdown(report: ScanReport): string {
@@ -68,7 +71,7 @@ export function renderScanMarkdown(report: ScanReport): string {
     '| | ALB | Region | Account | Verdict | Healthy targets | Lead cause | Fix |',
     '|---|---|---|---|---|---|---|---|',
     ...report.entries.map((e) =>
-      [ICON[e.verdict], cell(what(e)), cell(e.region), cell(account(e)), VERDICT_WORD[e.verdict], targets(e), cell(cause(e)), e.leadCause?.fix ? codeCell(e.leadCause.fix) : '']
+      [ICON[e.verdict], cell(what(e)), cell(e.region), cell(account(e)), VERDICT_WORD[e.verdict], targets(e), cell(cause(e)), e.leadCause?.fix ? codeCell(e.leadCause.fix) : manySteps(e)]
         .join(' | ')
         .replace(/^/, '| ')
         .concat(' |'),

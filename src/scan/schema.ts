@@ -30,7 +30,14 @@ const entry: Schema = {
     leadCause: {
       type: 'object',
       required: ['ruleId', 'title', 'severity'],
-      properties: {ruleId: str, title: str, severity: {enum: [...SEVERITIES]}, fix: {...str, description: 'The command that fixes it, shell-quoted.'}},
+      properties: {
+        ruleId: str,
+        title: str,
+        severity: {enum: [...SEVERITIES]},
+        fix: {...str, description: 'The command that fixes it, shell-quoted, when one command does.'},
+        commands: {type: 'array', items: str, description: 'Every step of the fix in order, shell-quoted (see summary: steps of one script, or alternatives).'},
+        summary: {...str, description: 'The fix in words.'},
+      },
     },
     error: {...str, description: 'Why it could not be read, naming the API call and, for AccessDenied, the IAM action.'},
     report: {$ref: '#/definitions/report'},

@@ -212,14 +212,17 @@ async function diagnoseOne(lb: LoadBalancer, x: AlbContext): Promise<ScanEntry> 
 /** The verdict, the targets and the lead root cause of a report: the scan's line for it. */
 export function summariseReport(report: Report): Pick<ScanEntry, 'verdict' | 'targets' | 'leadCause'> {
   const lead = report.rootCauses[0]?.cause
-  const fix = lead?.remediation.commands?.[0]
+  const commands = lead?.remediation.commands ?? []
   return {
     verdict: report.status,
     targets: {
       healthy: report.overview.targetGroups.reduce((n, tg) => n + tg.targets.healthy, 0),
       total: report.overview.targetGroups.reduce((n, tg) => n + tg.targets.total, 0),
     },
-    ...(lead ? {leadCause: {ruleId: lead.ruleId, title: lead.title, severity: lead.severity, ...(fix ? {fix} : {})}} : {}),
+    // One command is the fix; the first of several is only a step (or one alternative): never shown as the fix alone.
+    ...(lead
+      ? {leadCause: {ruleId: lead.ruleId, title: lead.title, severity: lead.severity, ...(commands.length === 1 ? {fix: commands[0]} : {}), ...(commands.length ? {commands} : {}), summary: lead.remediation.summary}}
+      : {}),
   }
 }
 

@@ -43,8 +43,12 @@ export interface ScanEntry {
   loadBalancerArn?: string
   verdict: ScanVerdict
   targets?: {healthy: number; total: number}
-  /** The lead root cause: its rule, title, severity, and the command that fixes it (already shell-quoted). */
-  leadCause?: {ruleId: string; title: string; severity: Severity; fix?: string}
+  /**
+   * The lead root cause: its rule, title, severity, and how to fix it: `fix` when one command does it, `commands`
+   * with every step in order (already shell-quoted; several may be steps of one script or alternatives, as the
+   * remediation's summary says), `summary` in words.
+   */
+  leadCause?: {ruleId: string; title: string; severity: Severity; fix?: string; commands?: string[]; summary?: string}
   /** Why this ALB, region or account could not be read (e.g. AccessDenied naming the IAM action, region disabled). */
   error?: string
   /** The ALB's full report, the same schema as `diagnose --json`. */

@@ -19,8 +19,10 @@ export interface CauseRecord {
   title: string
   /** The specific statement, with names and numbers. */
   message: string
-  /** The command that fixes it (already shell-quoted by the rule), else what to do in words. */
+  /** The command that fixes it when one does (already shell-quoted by the rule), else what to do in words. */
   fix?: string
+  /** Every command of a fix of several steps (or alternatives), in order. */
+  commands?: string[]
 }
 
 export interface CauseDiff {
@@ -43,13 +45,15 @@ export function entryCauses(e: ScanEntry, threshold: Severity): CauseRecord[] {
       .map((rc) => rc.cause)
       .filter((f) => atLeast(f, threshold))
       .map((f) => {
-        const fix = f.remediation.commands?.[0] ?? f.remediation.summary
-        return {...base, id: `${albId(e)}#${f.key}`, ruleId: f.ruleId, severity: f.severity, title: f.title, message: f.message, ...(fix ? {fix} : {})}
+        const commands = f.remediation.commands ?? []
+        const fix = commands.length === 1 ? commands[0] : f.remediation.summary
+        return {...base, id: `${albId(e)}#${f.key}`, ruleId: f.ruleId, severity: f.severity, title: f.title, message: f.message, ...(fix ? {fix} : {}), ...(commands.length > 1 ? {commands} : {})}
       })
   }
   if (e.leadCause && atLeast(e.leadCause, threshold)) {
     const c = e.leadCause
-    return [{...base, id: `${albId(e)}#${c.ruleId}`, ruleId: c.ruleId, severity: c.severity, title: c.title, message: c.title, ...(c.fix ? {fix: c.fix} : {})}]
+    const fix = c.fix ?? c.summary
+    return [{...base, id: `${albId(e)}#${c.ruleId}`, ruleId: c.ruleId, severity: c.severity, title: c.title, message: c.title, ...(fix ? {fix} : {}), ...((c.commands?.length ?? 0) > 1 ? {commands: c.commands} : {})}]
   }
   return []
 }

@@ -93,6 +93,7 @@ export function notification(diff: CauseDiff, opts: {report: string; stackName?:
     for (const c of diff.opened) {
       lines.push(`[${c.severity}] ${c.loadBalancer} (${where(c)}): ${c.title}`, `  ${c.message}`)
       if (c.fix) lines.push(`  Fix: ${c.fix}`)
+      for (const command of c.commands ?? []) lines.push(`    ${command}`)
       lines.push('')
     }
   }

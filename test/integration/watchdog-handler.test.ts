@@ -186,7 +186,9 @@ describe('the watchdog handler against moto', () => {
     const note = await waitFor('the notification', () => received.find((m) => m.TopicArn === notifyTopic))
     expect(note.Subject).toBe('asg-doctor: 2 new ALB root causes (web-alb)')
     expect(note.Message).toContain('[critical] web-alb (us-east-1, 123456789012): nginx is not installed')
-    expect(note.Message).toContain('  Fix: sudo dnf install -y nginx && sudo systemctl enable nginx && sudo systemctl restart nginx')
+    // A fix of several commands: its summary, then every command (the first alone would run on the instance only).
+    expect(note.Message).toContain('  Fix: Install nginx')
+    expect(note.Message).toContain('\n    sudo dnf install -y nginx && sudo systemctl enable nginx && sudo systemctl restart nginx\n')
     expect(note.Message).toContain('[error] shop-alb (eu-west-1, 111122223333): Instances\' security groups do not admit the ALB')
     expect(await archived()).toEqual({'opened-nginx': 1, 'opened-sg': 1, 'resolved-nginx': 0})
   })

@@ -57,6 +57,15 @@ describe('the scan views', () => {
     ])
   })
 
+  it('never shows the first of several fix commands as the fix: it points at the full report', () => {
+    const steps = structuredClone(report)
+    steps.entries[0].leadCause = {ruleId: 'ssm-no-path-to-endpoints', title: 'No network path to the Systems Manager endpoints', severity: 'error', commands: ['SG=$(aws ec2 create-security-group --query GroupId --output text)', 'aws ec2 create-vpc-endpoint --security-group-ids "$SG"'], summary: 'Create the endpoints.'}
+    const text = renderScanText(steps, {chalk: new Chalk({level: 0})})
+    expect(text.split('\n')[0]).toMatch(/ssm-no-path-to-endpoints: No network path to the Systems Manager endpoints {2}fix: 2 commands, in the full report$/)
+    expect(text).not.toContain('SG=$(')
+    expect(renderScanMarkdown(steps)).toContain('| 2 commands, in the full report |')
+  })
+
   it('makes a markdown table whose cells cannot break the table or turn into HTML', () => {
     const rows = renderScanMarkdown(report).split('\n').filter((l) => l.startsWith('| '))
     expect(rows).toHaveLength(4)

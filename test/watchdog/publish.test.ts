@@ -18,7 +18,11 @@ describe('diffCauses', () => {
   it('opens every root cause on the first run, with the finding\'s message and fix', () => {
     const d = diffCauses(undefined, scanReport([broken, sg, healthy]), 'error')
     expect(d.opened.map((c) => c.id)).toEqual([NGINX_ID, `${sg.loadBalancerArn}#sg-instance-ingress:sg-0web1234567890abc:80`])
-    expect(d.opened[0]).toMatchObject({loadBalancer: 'web-alb', region: 'us-east-1', account: '123456789012', ruleId: 'nginx-not-installed', severity: 'critical', title: 'nginx is not installed', fix: 'sudo dnf install -y nginx && sudo systemctl enable nginx && sudo systemctl restart nginx'})
+    expect(d.opened[0]).toMatchObject({loadBalancer: 'web-alb', region: 'us-east-1', account: '123456789012', ruleId: 'nginx-not-installed', severity: 'critical', title: 'nginx is not installed'})
+    // A fix of several commands is its summary in words and every command, never the first command alone.
+    const remediation = broken.report!.rootCauses[0].cause.remediation
+    expect(remediation.commands!.length).toBeGreaterThan(1)
+    expect(d.opened[0]).toMatchObject({fix: remediation.summary, commands: remediation.commands})
     expect(d.resolved).toEqual([])
   })
 
@@ -82,7 +86,7 @@ describe('causeEvents and notification', () => {
   it('makes one event per opened and resolved cause, naming the ALB as the event\'s resource', () => {
     const events = causeEvents(d, {eventBusName: 'default', at, runId: 'run-1', reportKey: 'runs/run-1/report.json'})
     expect(events.map((e) => [e.Source, e.DetailType, e.Resources])).toEqual([[EVENT_SOURCE, DETAIL_TYPE.opened, [broken.loadBalancerArn]], [EVENT_SOURCE, DETAIL_TYPE.resolved, [sg.loadBalancerArn]]])
-    expect(JSON.parse(events[0].Detail)).toMatchObject({state: 'opened', runId: 'run-1', report: 'runs/run-1/report.json', id: NGINX_ID, ruleId: 'nginx-not-installed', fix: expect.stringContaining('dnf install -y nginx')})
+    expect(JSON.parse(events[0].Detail)).toMatchObject({state: 'opened', runId: 'run-1', report: 'runs/run-1/report.json', id: NGINX_ID, ruleId: 'nginx-not-installed', fix: expect.stringContaining('Install nginx'), commands: expect.arrayContaining([expect.stringContaining('dnf install -y nginx')])})
   })
 
   it('names each new root cause and its fix, then what was resolved', () => {
@@ -93,7 +97,8 @@ describe('causeEvents and notification', () => {
       '',
       '[critical] web-alb (us-east-1, 123456789012): nginx is not installed',
       `  ${broken.report!.rootCauses[0].cause.message}`,
-      '  Fix: sudo dnf install -y nginx && sudo systemctl enable nginx && sudo systemctl restart nginx',
+      `  Fix: ${broken.report!.rootCauses[0].cause.remediation.summary}`,
+      ...broken.report!.rootCauses[0].cause.remediation.commands!.map((command) => `    ${command}`),
       '',
       'Resolved since the previous run:',
       '',
