@@ -7,6 +7,7 @@ import {raw, shellCommand} from '../lib/shell.js'
 import {SEVERITIES} from '../rules/types.js'
 import type {Report} from '../analyze/engine.js'
 import {MAX_SINCE_MS, parseDuration} from '../history/common.js'
+import {claimEarlyClients, takeEarlyCollection} from '../startup/early-lookup.js'
 
 export default class Diagnose extends BaseCommand<typeof Diagnose> {
   static override summary = 'Find why an Application Load Balancer answers 502/503: from the ALB to the root cause.'
@@ -93,7 +94,8 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
         ...(sinceMs === undefined ? {} : {history: {sinceMs}}),
       },
       {
-        clients: (region) => this.awsClients({region}),
+        clients: (region) => claimEarlyClients(this.awsOptions({region})) ?? this.awsClients({region}),
+        started: takeEarlyCollection,
         toolVersion: this.config.version,
         endpointUrl,
         progress: (line) => this.progress(line),

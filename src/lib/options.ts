@@ -9,6 +9,8 @@ import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {nearest} from './suggest.js'
 import {UserError} from './errors.js'
+import {endpointOverride} from './aws.js'
+import type {AwsOptions} from './aws.js'
 import {raw} from './shell.js'
 import type {Token} from './shell.js'
 
@@ -104,4 +106,18 @@ export function awsFlagTokens(o: {region?: string; profile?: string; endpointUrl
     ...(o.profile ? [raw('--profile'), o.profile] : []),
     ...(o.endpointUrl ? [raw('--endpoint-url'), o.endpointUrl] : []),
   ]
+}
+
+/** AWS_REGION / AWS_DEFAULT_REGION and the endpoint variables are user input too, checked as the flags are. */
+export function checkAwsEnvironment(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of Object.keys(env).filter((k) => k === 'AWS_ENDPOINT_URL' || k.startsWith('AWS_ENDPOINT_URL_'))) {
+    if (env[name]) checkEndpointUrl(env[name] as string, name)
+  }
+  if (options.region || endpointOverride(options, env)) return
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+    if (env[name]) {
+      checkRegion(env[name] as string, name)
+      return
+    }
+  }
 }
