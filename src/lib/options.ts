@@ -20,6 +20,9 @@ const require = createRequire(import.meta.url)
  * Every region AWS has, from aws-cdk-lib's region table (already a dependency, kept current by AWS). Its package
  * exports only the heavy `region-info` index; the table itself is one small file next to it, loaded on its own.
  */
+/** diagnose --ssm-timeout, in seconds: the bounds of the flag, which the early start checks too. */
+export const SSM_TIMEOUT_SECONDS = {min: 5, max: 3600} as const
+
 export function knownRegions(): readonly string[] {
   const dir = dirname(require.resolve('aws-cdk-lib/region-info'))
   return (require(join(dir, 'lib/aws-entities.js')) as {AWS_REGIONS: string[]}).AWS_REGIONS

@@ -7,7 +7,8 @@
  *
  * The command line is read from the command's manifest entry (flag names, aliases, short forms, which flags take a
  * value), not by oclif's parser: anything it does not recognise (another command, two arguments, an unknown or
- * repeated flag, combined short flags, `--`, --snapshot, --verbose) starts nothing. Nothing here decides anything:
+ * repeated flag, combined short flags, `--`, a value the command would reject, --snapshot, --verbose) starts
+ * nothing. Nothing here decides anything:
  * the command parses its flags as always, and takes over the early work only when its own region, profile,
  * endpoint, ALB and version are the ones it was started with (`claimEarlyClients`, `takeEarlyCollection`); else
  * the early reads are dropped when the command ends (`abandonEarlyLookup`): the collection is not started if the
@@ -17,7 +18,8 @@
  */
 import {AwsClients, endpointOverride, requestsOnWire} from '../lib/aws.js'
 import type {AwsOptions} from '../lib/aws.js'
-import {checkAwsEnvironment, checkEndpointUrl, checkRegion} from '../lib/options.js'
+import {SSM_TIMEOUT_SECONDS, checkAwsEnvironment, checkEndpointUrl, checkRegion} from '../lib/options.js'
+import {sinceFlag} from '../history/common.js'
 import {addNotAwsGuard, SILENT_SDK_LOGGER} from '../lib/sdk-hooks.js'
 import {classifyInput} from '../collect/resolve.js'
 import type {LiveCollection} from '../diagnose/live.js'
@@ -30,6 +32,8 @@ export interface ManifestFlag {
   aliases?: string[]
   allowNo?: boolean
   multiple?: boolean
+  /** The values an option flag accepts, when it lists them. */
+  options?: string[]
 }
 
 /** The command line of a live diagnosis of one load balancer: its argument and the flags given. */
@@ -40,6 +44,22 @@ export interface EarlyArgs {
 
 /** Flags after which the command makes no live lookup, or makes it differently (--verbose traces every call). */
 const NOT_EARLY = ['snapshot', 'verbose']
+
+/**
+ * The command's checks of flag values that the manifest does not carry (it lists an option's choices, not an
+ * integer's bounds or a duration's form): a command line the command rejects sends nothing.
+ */
+const VALUE_CHECKS: Record<string, (value: string) => boolean> = {
+  since(value) {
+    try {
+      sinceFlag(value)
+      return true
+    } catch {
+      return false
+    }
+  },
+  'ssm-timeout': (value) => /^-?\d+$/.test(value) && Number(value) >= SSM_TIMEOUT_SECONDS.min && Number(value) <= SSM_TIMEOUT_SECONDS.max,
+}
 
 /**
  * `diagnose ALB [flags]` read with the command's flag table, or undefined for anything this cannot read exactly as
@@ -75,6 +95,8 @@ export function earlyLookupArgs(argv: readonly string[], table: Record<string, M
     }
     const value = eq !== -1 ? token.slice(eq + 1) : argv[++i]
     if (value === undefined || (eq === -1 && value.startsWith('-'))) return undefined
+    if (hit.flag.options && !hit.flag.options.includes(value)) return undefined
+    if (VALUE_CHECKS[hit.name] && !VALUE_CHECKS[hit.name](value)) return undefined
     flags[hit.name] = value
   }
   if (positional.length !== 1 || NOT_EARLY.some((name) => name in flags)) return undefined

@@ -22,8 +22,8 @@ import {ALB_ARN, healthyWorld} from '../fixtures/world.js'
 const FLAGS = {...BaseCommand.baseFlags, ...Diagnose.flags, json: Flags.boolean({description: 'Format output as json.'})}
 const TABLE = Object.fromEntries(
   Object.entries(FLAGS).map(([name, f]) => {
-    const flag = f as {type: 'boolean' | 'option'; char?: string; aliases?: string[]; allowNo?: boolean; multiple?: boolean}
-    return [name, {type: flag.type, char: flag.char, aliases: flag.aliases, allowNo: flag.allowNo, multiple: flag.multiple}]
+    const flag = f as {type: 'boolean' | 'option'; char?: string; aliases?: string[]; allowNo?: boolean; multiple?: boolean; options?: string[]}
+    return [name, {type: flag.type, char: flag.char, aliases: flag.aliases, allowNo: flag.allowNo, multiple: flag.multiple, options: flag.options}]
   }),
 ) as Record<string, ManifestFlag>
 
@@ -44,6 +44,7 @@ describe('the early reader reads command lines as oclif does', () => {
     [['diagnose', 'web-alb', '-o', 'json', '-q']],
     [['diagnose', 'web-alb', '--format', 'markdown', '--since', '1d', '--fail-on', 'warning']],
     [['diagnose', 'web-alb', '--ssm-targets', 'all', '--ssm-timeout', '30', '--ssm', '--history', '--color']],
+    [['diagnose', 'web-alb', '--ssm-timeout', '3600', '--since', '90d']],
     [['diagnose', ALB_ARN]],
     [['diagnose', ALB_ARN, '--region', 'us-east-1']],
     [['diagnose', 'web-alb', '--save-snapshot', 'out.json', '--no-color']],
@@ -71,6 +72,12 @@ describe('the early reader reads command lines as oclif does', () => {
     [['diagnose', 'web-alb', '--region', '--json'], 'a flag whose value looks like a flag'],
     [['diagnose', 'web-alb', '--json=true'], 'a boolean with a value'],
     [['diagnose', '--', 'web-alb'], 'the end of the flags'],
+    [['diagnose', 'web-alb', '--fail-on', 'bogus'], 'an option outside its choices'],
+    [['diagnose', 'web-alb', '-o', 'yaml'], 'an output format the command lacks'],
+    [['diagnose', 'web-alb', '--since', 'soon'], 'a --since that is not a duration'],
+    [['diagnose', 'web-alb', '--since', '91d'], 'a --since past CloudTrail\'s 90 days'],
+    [['diagnose', 'web-alb', '--ssm-timeout', '2'], 'an --ssm-timeout under its minimum'],
+    [['diagnose', 'web-alb', '--ssm-timeout', '1.5'], 'an --ssm-timeout that is not an integer'],
   ])('%j is refused (%s)', (line) => {
     expect(earlyLookupArgs(line, TABLE)).toBeUndefined()
   })

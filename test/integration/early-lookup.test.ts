@@ -2,8 +2,8 @@
  * `diagnose ALB` starts its AWS reads before oclif loads (src/startup/early-lookup.ts), and the command takes them
  * over. Against moto, through the gap proxy (test/integration/helpers/gap-proxy.ts) only to count the requests that
  * reach moto: the report and every call count are those of a run without it (ASG_DOCTOR_NO_EARLY_LOOKUP=1), with
- * one DescribeLoadBalancers (two would mean the command looked up again beside the early lookup); and a command
- * line that fails to parse after the early lookup was sent still ends with its one-sentence error.
+ * one DescribeLoadBalancers (two would mean the command looked up again beside the early lookup); a command line
+ * the command rejects sends nothing; and a command that fails after taking the early work over ends as it would.
  */
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
@@ -52,12 +52,28 @@ describe('the early start of diagnose', () => {
     expect(early.report.target.loadBalancerArn).toBe(world.albArn)
   })
 
-  it('was sent before the flags were parsed: a bad flag after it still gets its one sentence and exit 2', async () => {
-    gap.reset()
-    const r = await runCli(gap.endpoint, ['diagnose', world.albName, '--endpoint-url', gap.endpoint, '--region', 'us-east-1', '--since', 'soon'])
-    expect(r.code).toBe(2)
-    expect(r.stderr).toContain('--since soon is not a duration.')
-    expect(r.stderr).not.toMatch(/\n\s+at /)
-    expect(gap.forwarded['elasticloadbalancing:DescribeLoadBalancers']).toBe(1)
+  it('sends nothing for a command line the command rejects: one sentence, exit 2, no AWS call', async () => {
+    for (const [flag, value, sentence] of [
+      ['--since', 'soon', '--since soon is not a duration.'],
+      ['--ssm-timeout', '2', '--ssm-timeout: expected an integer greater than or equal to 5'],
+    ]) {
+      gap.reset()
+      const r = await runCli(gap.endpoint, ['diagnose', world.albName, '--endpoint-url', gap.endpoint, '--region', 'us-east-1', flag, value])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(sentence)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+      expect(gap.forwarded).toEqual({})
+    }
+  })
+
+  it('a command that fails after taking the early work over ends as it would without it', async () => {
+    const missing = join(ROOT, 'no-such-directory', 'snapshot.json')
+    for (const env of [{}, {ASG_DOCTOR_NO_EARLY_LOOKUP: '1'}]) {
+      gap.reset()
+      const r = await runCli(gap.endpoint, ['diagnose', world.albName, '--endpoint-url', gap.endpoint, '--region', 'us-east-1', '--no-ssm', '--no-history', '--save-snapshot', missing], env)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toContain(`Cannot write snapshot file ${missing}`)
+      expect(gap.forwarded['elasticloadbalancing:DescribeLoadBalancers']).toBe(1)
+    }
   })
 })
