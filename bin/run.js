@@ -14,11 +14,11 @@ const argv = process.argv.slice(2)
 let served = false
 let early
 try {
-  const startup = await import('../dist/src/startup/index.js')
+  const startup = await import('../dist/cli/startup/index.js')
   served = !process.env.ASG_DOCTOR_NO_FAST_PATH && startup.serveFromManifest(argv, root)
   if (!served) startup.enableCompileCache()
   if (!served && argv[0] === 'diagnose') {
-    early = await import('../dist/src/startup/early-lookup.js')
+    early = await import('../dist/cli/startup/early-lookup.js')
     await early.startEarlyLookup(argv, root)
   }
 } catch {
