@@ -8,6 +8,7 @@
  *   npm run bench -- --json FILE   also write every figure as JSON
  *   npm run bench -- --world 30,100x5 --skip peer,ssm,startup   only those worlds, without those parts
  *   npm run bench -- --bin DIR/bin/run.js   bench another build (a copy of bin/, dist/, package.json, manifest)
+ *   npm run bench -- --timeline  print each world's last run at +50 ms request by request (start, end, round)
  *   npm run bench -- --vs ASG_DOCTOR_NO_EARLY_LOOKUP=1   each diagnose figure also with that variable set, the two
  *                               runs alternating (so that a load that comes and goes weighs on both alike)
  *
@@ -58,6 +59,8 @@ const JSON_OUT = jsonArg >= 0 ? argv[jsonArg + 1] : undefined
 const vsArg = argv.indexOf('--vs')
 /** `--vs NAME=VALUE`: the variant, the same runs with that variable in the tool's environment. */
 const VS: NodeJS.ProcessEnv | undefined = vsArg >= 0 ? Object.fromEntries([argv[vsArg + 1].split(/=(.*)/s).slice(0, 2)]) : undefined
+
+const TIMELINE = argv.includes('--timeline')
 
 const worldArg = argv.indexOf('--world')
 /** `--world 30` or `--world 100x5`: that world only; `--skip peer,ssm,startup`: leave parts out (for quick looks). */
@@ -152,6 +155,9 @@ interface ToolRuns {
   idleMs: number
   /** From the last answer to the process's exit. */
   tailMs: number
+  /** The last run's requests, ms from spawn, for --timeline. */
+  lastRequests: {key: string; start: number; end: number}[]
+  lastExitMs: number
 }
 
 /** The first request's delay, the idle time with no request in flight, and the time after the last answer. */
@@ -176,7 +182,8 @@ const NO_HISTORY: string[] = execFileSync(process.execPath, [BIN, 'diagnose', '-
 function pooled(all: ToolRuns[]): ToolRuns {
   const walls = all.flatMap((r) => r.walls)
   const m = (f: (r: ToolRuns) => number) => median(all.map(f))
-  return {wallMs: median(walls), rssMb: Math.max(...all.map((r) => r.rssMb)), calls: all[all.length - 1].calls, total: all[all.length - 1].total, rounds: m((r) => r.rounds), walls, firstRequestMs: m((r) => r.firstRequestMs), idleMs: m((r) => r.idleMs), tailMs: m((r) => r.tailMs)}
+  const last = all[all.length - 1]
+  return {wallMs: median(walls), rssMb: Math.max(...all.map((r) => r.rssMb)), calls: last.calls, total: last.total, rounds: m((r) => r.rounds), walls, firstRequestMs: m((r) => r.firstRequestMs), idleMs: m((r) => r.idleMs), tailMs: m((r) => r.tailMs), lastRequests: last.lastRequests, lastExitMs: last.lastExitMs}
 }
 
 /** `runs` runs without the --vs variable and `runs` with it, alternating. */
@@ -196,6 +203,8 @@ async function diagnoseRuns(proxy: BenchProxy, world: World, runs: number, extra
   const rounds: number[] = []
   const lines: {first: number; idle: number; tail: number}[] = []
   let calls: Record<string, number> = {}
+  let lastRequests: ToolRuns['lastRequests'] = []
+  let lastExitMs = NaN
   for (let i = 0; i < runs; i++) {
     proxy.reset()
     const r = await run(process.execPath, [BIN, 'diagnose', world.albName, ...extra, '--json', '--endpoint-url', proxy.endpoint, '--region', REGION], {...TOOL_ENV(proxy.endpoint), ...env})
@@ -211,8 +220,10 @@ async function diagnoseRuns(proxy: BenchProxy, world: World, runs: number, extra
     rounds.push(dependentRounds(proxy.stamps))
     lines.push(timeline(proxy.stamps, r))
     calls = countByKey(proxy.stamps)
+    lastRequests = proxy.stamps.map((st) => ({key: st.key, start: st.start - r.startedAt, end: st.end - r.startedAt})).sort((a, b) => a.start - b.start)
+    lastExitMs = r.ms
   }
-  return {wallMs: median(walls), rssMb: Math.max(...rss), calls, total: Object.values(calls).reduce((a, b) => a + b, 0), rounds: median(rounds), walls, firstRequestMs: median(lines.map((l) => l.first)), idleMs: median(lines.map((l) => l.idle)), tailMs: median(lines.map((l) => l.tail))}
+  return {wallMs: median(walls), rssMb: Math.max(...rss), calls, total: Object.values(calls).reduce((a, b) => a + b, 0), rounds: median(rounds), walls, firstRequestMs: median(lines.map((l) => l.first)), idleMs: median(lines.map((l) => l.idle)), tailMs: median(lines.map((l) => l.tail)), lastRequests, lastExitMs}
 }
 
 /** The manual runbook as an operator types it: one AWS CLI command after another. */
@@ -289,6 +300,15 @@ function printWorld(w: WorldResult): void {
   log(`with ${LATENCY_MS} ms per request: ${sec(w.latency.wallMs)} s, ${w.latency.rounds} dependent rounds (minimum ${MINIMUM_ROUNDS}), wall / (minimum rounds × ${LATENCY_MS} ms) = ${(w.latency.wallMs / (MINIMUM_ROUNDS * LATENCY_MS)).toFixed(2)}`)
   log(`  ${tl(w.latency)}`)
   log(`AWS CLI runbook (${w.peer.commands} commands, ${w.peer.calls} requests): ${sec(w.peer.wallMs)} s, ratio ${(w.peer.wallMs / w.plain.wallMs).toFixed(1)}×`)
+  if (TIMELINE) {
+    log(`the last run at +${LATENCY_MS} ms, request by request (ms from spawn; round as rebuilt from the stamps):`)
+    const rounds: number[] = []
+    w.latency.lastRequests.forEach((q, i) => {
+      rounds.push(Math.max(1, ...w.latency.lastRequests.slice(0, i).map((p, j) => (p.end <= q.start ? rounds[j] + 1 : 1))))
+      log(`  ${String(Math.round(q.start)).padStart(5)} → ${String(Math.round(q.end)).padStart(5)}  round ${rounds[i]}  ${q.key}`)
+    })
+    log(`  ${String(Math.round(w.latency.lastExitMs)).padStart(5)}    exit`)
+  }
   log('calls by operation (this run / minimum: how the minimum is derived):')
   const min = minimumCalls(w.world)
   const keys = [...new Set([...Object.keys(w.plain.calls), ...min.map((m) => m.api)])].sort()
