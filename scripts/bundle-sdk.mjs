@@ -13,7 +13,7 @@
  *   very dependencies the package would (a version nested under the package included), wherever it is installed.
  */
 import {createRequire} from 'node:module'
-import {mkdirSync} from 'node:fs'
+import {mkdirSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -44,14 +44,26 @@ export function bundleOptions(pkg, names, outfile) {
   }
 }
 
-/** Every import of another package is left external: only `pkg`'s own files are bundled. */
+/**
+ * Every import of another package is left external: only `pkg`'s own files are bundled. And its schemas are made
+ * removable: a schema's traits are objects with computed keys (`{[_xN]: _BDM}`, `_xN` a string constant), which
+ * esbuild must keep in case the key has side effects, and with them every schema, used or not (EC2's bundle stays
+ * at 1 MB). Written as the string literals those constants hold, the keys are plain and the unused schemas go.
+ */
 function onlyPackage(pkg) {
   return {
     name: 'only-package',
     setup(build) {
       build.onResolve({filter: /^[^./]/}, (args) => (args.path === pkg || args.path.startsWith(`${pkg}/`) ? undefined : {path: args.path, external: true}))
+      build.onLoad({filter: /[\\/]dist-es[\\/]schemas[\\/][^\\/]+\.js$/}, (args) => ({contents: literalKeys(readFileSync(args.path, 'utf8')), loader: 'js'}))
     },
   }
+}
+
+/** `[_c]:` as `"value":` for each top-level `const _c = "value";` of a schemas file. */
+export function literalKeys(source) {
+  const strings = new Map([...source.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)].map((m) => [m[1], m[2]]))
+  return source.replace(/\[(_\w+)\]:/g, (key, name) => (strings.has(name) ? `${strings.get(name)}:` : key))
 }
 
 /**
