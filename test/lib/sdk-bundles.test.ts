@@ -14,7 +14,7 @@ import {NormalizedSchema} from '@smithy/core/schema'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 // @ts-expect-error: a plain ESM script without type declarations
 import {bundleSdk} from '../../scripts/bundle-sdk.mjs'
-import {loadSdk, sdkModuleId} from '../../src/lib/aws.js'
+import {loadSdk, sdkBundleDir, sdkModuleId} from '../../src/lib/aws.js'
 import {SDK_BUNDLED, SDK_EXPORTS, SDK_PACKAGES} from '../../src/lib/sdk-exports.js'
 import type {ServiceKey} from '../../src/lib/sdk-exports.js'
 
@@ -142,6 +142,14 @@ describe('loadSdk', () => {
     for (const key of Object.keys(SDK_PACKAGES) as ServiceKey[]) expect(sdkModuleId(key)).toBe(SDK_PACKAGES[key])
     expect(loadSdk('ec2').EC2Client).toBe((require('@aws-sdk/client-ec2') as Module).EC2Client)
     expect(loadSdk('elbv2').DescribeLoadBalancersCommand).toBe((require('@aws-sdk/client-elastic-load-balancing-v2') as Module).DescribeLoadBalancersCommand)
+  })
+
+  it('looks for bundles only from the compiled CLI: neither from the sources nor from the watchdog\'s Lambda bundle', () => {
+    expect(sdkBundleDir('file:///opt/asg-doctor/dist/src/lib/aws.js')).toBe('/opt/asg-doctor/dist/sdk')
+    expect(sdkBundleDir('file:///opt/asg-doctor/src/lib/aws.ts')).toBeUndefined()
+    expect(sdkBundleDir('file:///opt/asg-doctor/dist/watchdog/index.mjs')).toBeUndefined()
+    expect(sdkBundleDir('file:///var/task/index.mjs')).toBeUndefined()
+    expect(sdkBundleDir()).toBeUndefined()
   })
 
   it('takes a bundled package\'s bundle when the build wrote one, unless ASG_DOCTOR_NO_SDK_BUNDLE is set', () => {
