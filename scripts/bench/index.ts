@@ -8,6 +8,8 @@
  *   npm run bench -- --json FILE   also write every figure as JSON
  *   npm run bench -- --world 30,100x5 --skip peer,ssm,startup   only those worlds, without those parts
  *   npm run bench -- --bin DIR/bin/run.js   bench another build (a copy of bin/, dist/, package.json, manifest)
+ *   npm run bench -- --vs ASG_DOCTOR_NO_EARLY_LOOKUP=1   each diagnose figure also with that variable set, the two
+ *                               runs alternating (so that a load that comes and goes weighs on both alike)
  *
  * How: moto_server on a free loopback port; the integration tests' gap proxy in front of it (it answers the SSM
  * calls moto lacks, test/integration/helpers/gap-proxy.ts); this benchmark's proxy in front of that one
@@ -52,6 +54,10 @@ const runsArg = argv.indexOf('--runs')
 const RUNS = runsArg >= 0 ? Number(argv[runsArg + 1]) : 5
 const jsonArg = argv.indexOf('--json')
 const JSON_OUT = jsonArg >= 0 ? argv[jsonArg + 1] : undefined
+
+const vsArg = argv.indexOf('--vs')
+/** `--vs NAME=VALUE`: the variant, the same runs with that variable in the tool's environment. */
+const VS: NodeJS.ProcessEnv | undefined = vsArg >= 0 ? Object.fromEntries([argv[vsArg + 1].split(/=(.*)/s).slice(0, 2)]) : undefined
 
 const worldArg = argv.indexOf('--world')
 /** `--world 30` or `--world 100x5`: that world only; `--skip peer,ssm,startup`: leave parts out (for quick looks). */
@@ -166,7 +172,25 @@ function timeline(stamps: readonly {start: number; end: number}[], r: ProcRun): 
  */
 const NO_HISTORY: string[] = execFileSync(process.execPath, [BIN, 'diagnose', '--help'], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}}).includes('--[no-]history') ? ['--no-history'] : []
 
-async function diagnoseRuns(proxy: BenchProxy, world: World, runs: number, extra: string[] = ['--no-ssm', ...NO_HISTORY]): Promise<ToolRuns> {
+/** The figures of several ToolRuns as if they were one (medians over all their runs). */
+function pooled(all: ToolRuns[]): ToolRuns {
+  const walls = all.flatMap((r) => r.walls)
+  const m = (f: (r: ToolRuns) => number) => median(all.map(f))
+  return {wallMs: median(walls), rssMb: Math.max(...all.map((r) => r.rssMb)), calls: all[all.length - 1].calls, total: all[all.length - 1].total, rounds: m((r) => r.rounds), walls, firstRequestMs: m((r) => r.firstRequestMs), idleMs: m((r) => r.idleMs), tailMs: m((r) => r.tailMs)}
+}
+
+/** `runs` runs without the --vs variable and `runs` with it, alternating. */
+async function versusRuns(proxy: BenchProxy, world: World, runs: number, vs: NodeJS.ProcessEnv): Promise<[ToolRuns, ToolRuns]> {
+  const base: ToolRuns[] = []
+  const variant: ToolRuns[] = []
+  for (let i = 0; i < runs; i++) {
+    base.push(await diagnoseRuns(proxy, world, 1))
+    variant.push(await diagnoseRuns(proxy, world, 1, undefined, vs))
+  }
+  return [pooled(base), pooled(variant)]
+}
+
+async function diagnoseRuns(proxy: BenchProxy, world: World, runs: number, extra: string[] = ['--no-ssm', ...NO_HISTORY], env: NodeJS.ProcessEnv = {}): Promise<ToolRuns> {
   const walls: number[] = []
   const rss: number[] = []
   const rounds: number[] = []
@@ -174,7 +198,7 @@ async function diagnoseRuns(proxy: BenchProxy, world: World, runs: number, extra
   let calls: Record<string, number> = {}
   for (let i = 0; i < runs; i++) {
     proxy.reset()
-    const r = await run(process.execPath, [BIN, 'diagnose', world.albName, ...extra, '--json', '--endpoint-url', proxy.endpoint, '--region', REGION], TOOL_ENV(proxy.endpoint))
+    const r = await run(process.execPath, [BIN, 'diagnose', world.albName, ...extra, '--json', '--endpoint-url', proxy.endpoint, '--region', REGION], {...TOOL_ENV(proxy.endpoint), ...env})
     if ((r.code !== 0 && r.code !== 1 && r.code !== 4) || !r.stdout.trimStart().startsWith('{')) throw new Error(`diagnose failed (exit ${r.code}):\n${r.stdout.slice(0, 2000)}\n${r.stderr.slice(0, 2000)}`)
     if (r.code === 4) {
       // Some check could not run: say which, and go on (the figures are still the run's).
@@ -309,10 +333,25 @@ async function main(): Promise<void> {
       const runs = spec.instances >= 1000 ? Math.min(RUNS, 3) : RUNS
       proxy.latencyMs = 0
       await diagnoseRuns(proxy, world, 1) // warm-up: moto's first answers and the file cache
-      const plain = await diagnoseRuns(proxy, world, runs)
-      proxy.latencyMs = LATENCY_MS
-      const latency = await diagnoseRuns(proxy, world, runs)
-      proxy.latencyMs = 0
+      let plain: ToolRuns
+      let latency: ToolRuns
+      if (VS) {
+        const [plainBase, plainVs] = await versusRuns(proxy, world, runs, VS)
+        proxy.latencyMs = LATENCY_MS
+        const [latencyBase, latencyVs] = await versusRuns(proxy, world, runs, VS)
+        proxy.latencyMs = 0
+        plain = plainBase
+        latency = latencyBase
+        const vsName = Object.entries(VS).map(([k, v]) => `${k}=${v}`).join(' ')
+        log(`\n${worldLabel(spec)}, alternating runs: without ${vsName} / with it`)
+        log(`  diagnose --no-ssm: ${sec(plainBase.wallMs)} s / ${sec(plainVs.wallMs)} s; first request ${Math.round(plainBase.firstRequestMs)} / ${Math.round(plainVs.firstRequestMs)} ms; calls ${plainBase.total} / ${plainVs.total}`)
+        log(`  with ${LATENCY_MS} ms per request: ${sec(latencyBase.wallMs)} s / ${sec(latencyVs.wallMs)} s (wall / minimum rounds × ${LATENCY_MS} ms: ${(latencyBase.wallMs / (MINIMUM_ROUNDS * LATENCY_MS)).toFixed(2)} / ${(latencyVs.wallMs / (MINIMUM_ROUNDS * LATENCY_MS)).toFixed(2)}); rounds ${latencyBase.rounds} / ${latencyVs.rounds}`)
+      } else {
+        plain = await diagnoseRuns(proxy, world, runs)
+        proxy.latencyMs = LATENCY_MS
+        latency = await diagnoseRuns(proxy, world, runs)
+        proxy.latencyMs = 0
+      }
       const peer = SKIP.has('peer') ? {wallMs: NaN, commands: 0, calls: 0} : await peerRuns(proxy, world, spec.instances >= 1000 ? 1 : Math.min(RUNS, 3))
       const result = {world: spec, seedSeconds: world.seedSeconds, plain, latency, peer, minimum: minimumTotal(spec)}
       results.push(result)

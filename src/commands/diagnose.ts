@@ -6,7 +6,9 @@ import {awsFlagTokens} from '../lib/options.js'
 import {raw, shellCommand} from '../lib/shell.js'
 import {SEVERITIES} from '../rules/types.js'
 import type {Report} from '../analyze/engine.js'
-import {MAX_SINCE_MS, parseDuration} from '../history/common.js'
+import {sinceFlag} from '../history/common.js'
+import {SSM_TIMEOUT_SECONDS} from '../lib/options.js'
+import {claimEarlyClients, takeEarlyCollection} from '../startup/early-lookup.js'
 
 export default class Diagnose extends BaseCommand<typeof Diagnose> {
   static override summary = 'Find why an Application Load Balancer answers 502/503: from the ALB to the root cause.'
@@ -53,7 +55,7 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
       summary: 'Which SSM-online instances to check: auto = the unhealthy targets if any, else all.',
       helpGroup: 'SSM',
     })(),
-    'ssm-timeout': Flags.integer({min: 5, max: 3600, default: 90, summary: 'Seconds to wait, at most, for the instances to answer.', helpGroup: 'SSM'}),
+    'ssm-timeout': Flags.integer({...SSM_TIMEOUT_SECONDS, default: 90, summary: 'Seconds to wait, at most, for the instances to answer.', helpGroup: 'SSM'}),
     since: Flags.string({
       default: '3h',
       summary: 'How far back to read the evidence over time (metrics, changes, load balancer logs): 90m, 3h, 2d; at most 90d.',
@@ -93,7 +95,8 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
         ...(sinceMs === undefined ? {} : {history: {sinceMs}}),
       },
       {
-        clients: (region) => this.awsClients({region}),
+        clients: (region) => claimEarlyClients(this.awsOptions({region})) ?? this.awsClients({region}),
+        started: takeEarlyCollection,
         toolVersion: this.config.version,
         endpointUrl,
         progress: (line) => this.progress(line),
@@ -146,15 +149,6 @@ Exit codes: 0 healthy, 1 problems found (at or above --fail-on), 2 user error (u
     }
     return {region, loadBalancers: albs}
   }
-}
-
-/** --since as milliseconds: a duration from a minute to CloudTrail's 90 days of event history. */
-export function sinceFlag(text: string): number {
-  const ms = parseDuration(text)
-  if (ms === undefined) throw new UserError(`--since ${text} is not a duration.`, 'Give a number and a unit: 90m, 3h or 2d (a bare number is minutes).')
-  if (ms < 60_000) throw new UserError(`--since ${text} is shorter than a minute, CloudWatch's finest period.`, 'Give at least 1m.')
-  if (ms > MAX_SINCE_MS) throw new UserError(`--since ${text} reaches past the 90 days CloudTrail keeps in its event history.`, 'Give at most 90d.')
-  return ms
 }
 
 export function exitCodeFor(report: Report): number {

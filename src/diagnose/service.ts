@@ -15,6 +15,7 @@ import type {CommandRunner} from '../ssm/types.js'
 import type {CallRunner} from '../collect/runner.js'
 import type {HistoryOptions} from '../history/collect.js'
 import {cmd} from '../lib/shell.js'
+import type {LiveCollection} from './live.js'
 
 export interface DiagnoseRequest {
   /** ALB name, ARN or DNS name; undefined with a snapshot file. */
@@ -58,6 +59,11 @@ export interface DiagnoseDeps {
   historyOptions?: Omit<HistoryOptions, 'sinceMs' | 'window'>
   /** The SSM command runner; tests inject one. Default: the real runner over the SSM client. */
   commandRunner?(clients: AwsClients): CommandRunner
+  /**
+   * The lookup and collection of `alb` through `clients` when they were started before the command began
+   * (src/startup/early-lookup.ts) with the options this diagnosis would give them; default: none.
+   */
+  started?(clients: AwsClients, want: {alb: string; toolVersion: string; endpointUrl?: string}): LiveCollection | undefined
   /** Reads the --snapshot source (a file, or s3://bucket/key); default: a file only. */
   readSnapshot?(source: string): Promise<Snapshot>
 }
@@ -95,33 +101,18 @@ export async function diagnose(request: DiagnoseRequest, deps: DiagnoseDeps): Pr
     if (!request.alb) throw new UserError('Name the load balancer to diagnose.', 'Run `asg-doctor diagnose` with no argument to list the ALBs of the region.')
     const clients = deps.clients(regionForInput(request.alb, request.region))
     const region = await clients.region()
-    const started = Date.now()
-    const {resolveLoadBalancer} = await import('../collect/resolve.js')
-    const {collectSnapshot, preloadSdks} = await import('../collect/index.js')
-    const {CallRunner} = await import('../collect/runner.js')
-    // One runner for every AWS call of the diagnosis (lookup, collection, SSM readiness, on-instance commands).
-    const calls = new CallRunner(8, deps.trace)
+    const live: LiveCollection =
+      deps.started?.(clients, {alb: request.alb, toolVersion: deps.toolVersion, endpointUrl: deps.endpointUrl}) ??
+      (await import('./live.js')).startLiveCollection({alb: request.alb, clients, region, toolVersion: deps.toolVersion, endpointUrl: deps.endpointUrl, now: deps.now, log: deps.trace})
+    const calls = live.runner
+    const started = live.startedAt
     deps.progress(`Looking up ${request.alb} in ${region}…`)
-    const lookup = resolveLoadBalancer(request.alb, clients, calls)
-    lookup.catch(() => undefined)
-    // Once the lookup is on the wire, load the SDK packages the collection starts with while it is answered.
+    // The rules load while the lookup is answered (once it is on the wire: loading blocks the event loop).
     await requestsOnWire()
-    preloadSdks(['autoscaling', 'ec2'])
     engine = import('../analyze/engine.js')
-    const loadBalancer = await lookup
+    const loadBalancer = await live.loadBalancer
     deps.progress(`Collecting ${loadBalancer.LoadBalancerName}: listeners, target groups, target health, Auto Scaling, instances, network…`)
-    const collected = await collectSnapshot({
-      loadBalancer,
-      input: request.alb,
-      clients,
-      region,
-      toolVersion: deps.toolVersion,
-      endpointUrl: deps.endpointUrl,
-      now: deps.now,
-      log: deps.trace,
-      runner: calls,
-      ssmReadiness: true,
-    })
+    const collected = await live.collected
     snapshot = collected.snapshot
     deps.trace(`collected with ${collected.stats.calls} AWS calls in ${Date.now() - started} ms`)
     if (deps.endpointUrl) notes.push(`Collected from ${deps.endpointUrl} (endpoint override).`)

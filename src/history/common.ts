@@ -1,5 +1,6 @@
 /** Small pure helpers shared by the history modules: time windows, bounded counters and statistics. */
 import type {Stats} from '../snapshot/history-types.js'
+import {UserError} from '../lib/errors.js'
 
 export interface Window {
   /** Epoch milliseconds. */
@@ -193,4 +194,13 @@ export abstract class WindowedLogSummariser<E extends {time: number}, B extends 
 
   protected abstract parse(line: string): E | undefined
   protected abstract accept(entry: E, bucket: B, line: string): void
+}
+
+/** --since as milliseconds: a duration from a minute to CloudTrail's 90 days of event history. */
+export function sinceFlag(text: string): number {
+  const ms = parseDuration(text)
+  if (ms === undefined) throw new UserError(`--since ${text} is not a duration.`, 'Give a number and a unit: 90m, 3h or 2d (a bare number is minutes).')
+  if (ms < 60_000) throw new UserError(`--since ${text} is shorter than a minute, CloudWatch's finest period.`, 'Give at least 1m.')
+  if (ms > MAX_SINCE_MS) throw new UserError(`--since ${text} reaches past the 90 days CloudTrail keeps in its event history.`, 'Give at most 90d.')
+  return ms
 }

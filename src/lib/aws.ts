@@ -11,7 +11,7 @@ import {subscribe} from 'node:diagnostics_channel'
 import {existsSync} from 'node:fs'
 import type {ClientRequest} from 'node:http'
 import {createRequire} from 'node:module'
-import {dirname, join} from 'node:path'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type * as Elbv2Sdk from '@aws-sdk/client-elastic-load-balancing-v2'
 import type * as Ec2Sdk from '@aws-sdk/client-ec2'
@@ -121,14 +121,14 @@ export function endpointOverride(options: AwsOptions, env: NodeJS.ProcessEnv = p
 export type {SdkModules, ServiceKey}
 
 /**
- * Where `npm run build` writes the trimmed bundles of the SDK packages (scripts/bundle-sdk.mjs): dist/sdk/, beside
- * this file compiled as dist/src/lib/aws.js. Only the compiled CLI looks there. Run from src/ (vitest, tsx) the
- * packages load, so that aws-sdk-client-mock, which stubs the packages' client classes, sees every client; the
- * watchdog's Lambda bundle (dist/watchdog/index.mjs) loads the runtime's packages.
+ * Where `npm run build` writes the trimmed bundles of the SDK packages (scripts/bundle-sdk.mjs): dist/sdk/. Only the
+ * compiled CLI looks there, this file being dist/src/lib/aws.js or part of the CLI's bundle in dist/cli/. Run from
+ * src/ (vitest, tsx) the packages load, so that aws-sdk-client-mock, which stubs the packages' client classes, sees
+ * every client; so does the watchdog's Lambda bundle (dist/watchdog/index.mjs), from the runtime's packages.
  */
 export function sdkBundleDir(moduleUrl: string = import.meta.url): string | undefined {
-  const here = fileURLToPath(moduleUrl)
-  return /[\\/]dist[\\/]src[\\/]lib[\\/]aws\.js$/.test(here) ? join(dirname(here), '..', '..', 'sdk') : undefined
+  const dist = /^(.*[\\/]dist)[\\/](?:src[\\/]lib[\\/]aws\.js|cli[\\/].+)$/.exec(fileURLToPath(moduleUrl))?.[1]
+  return dist ? join(dist, 'sdk') : undefined
 }
 
 const BUNDLED: ReadonlySet<ServiceKey> = new Set(SDK_BUNDLED)

@@ -6,10 +6,11 @@ import {Command, Flags, Errors, ux} from '@oclif/core'
 import type {Interfaces} from '@oclif/core'
 import {Chalk} from 'chalk'
 import type {ChalkInstance} from 'chalk'
-import {AwsClients, endpointOverride} from './aws.js'
+import {AwsClients} from './aws.js'
 import type {AwsOptions, SdkHooks} from './aws.js'
 import {EXIT, NO_CREDENTIALS, UserError, describeAwsFailure, noCredentials} from './errors.js'
-import {checkEndpointUrl, checkProfile, checkRegion} from './options.js'
+import {checkAwsEnvironment, checkEndpointUrl, checkProfile, checkRegion} from './options.js'
+import {addNotAwsGuard} from './sdk-hooks.js'
 import {Progress} from './progress.js'
 import {nearest} from './suggest.js'
 
@@ -248,45 +249,6 @@ export function outputJsonInArgv(argv: readonly string[]): boolean {
   const end = argv.indexOf('--')
   const args = end === -1 ? argv : argv.slice(0, end)
   return args.some((a, i) => a === '--output=json' || a === '-ojson' || ((a === '--output' || a === '-o') && args[i + 1] === 'json'))
-}
-
-/** AWS_REGION / AWS_DEFAULT_REGION and the endpoint variables are user input too, checked as the flags are. */
-function checkAwsEnvironment(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): void {
-  for (const name of Object.keys(env).filter((k) => k === 'AWS_ENDPOINT_URL' || k.startsWith('AWS_ENDPOINT_URL_'))) {
-    if (env[name]) checkEndpointUrl(env[name] as string, name)
-  }
-  if (options.region || endpointOverride(options, env)) return
-  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
-    if (env[name]) {
-      checkRegion(env[name] as string, name)
-      return
-    }
-  }
-}
-
-/**
- * An answer that is not AWS's (an HTML page from a proxy, a captive portal or an emulator without the API) fails
- * the call with one clear error, instead of an XML parser's complaint, or worse, an empty result parsed from the
- * page. moto labels its real answers text/html too, so the body is what tells.
- */
-function addNotAwsGuard(client: Parameters<NonNullable<SdkHooks['onClient']>>[0]): void {
-  type Next = (args: unknown) => Promise<{response: {statusCode?: number; headers?: Record<string, string>; body?: unknown}}>
-  const guard = (next: Next) => async (args: unknown) => {
-    const out = await next(args)
-    const res = out.response
-    const type = res?.headers?.['content-type'] ?? ''
-    if (!/text\/html/i.test(type) || !res.body || typeof (res.body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') return out
-    const chunks: Buffer[] = []
-    for await (const chunk of res.body as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(chunk))
-    const body = Buffer.concat(chunks)
-    if (/^\s*<(!doctype\s+html|html[\s>])/i.test(body.subarray(0, 512).toString('utf8'))) {
-      throw Object.assign(new Error(`an HTML page (HTTP ${res.statusCode ?? '?'})`), {name: 'NotAnAwsResponse', $response: {statusCode: res.statusCode, headers: res.headers}})
-    }
-    const {Readable} = await import('node:stream')
-    res.body = Readable.from([body])
-    return out
-  }
-  ;(client.middlewareStack.add as unknown as (m: unknown, o: unknown) => void)(guard, {step: 'deserialize', priority: 'low', name: 'asgDoctorNotAwsGuard'})
 }
 
 /** Flag parsing errors and AWS failures the command could not absorb are the user's to fix. */

@@ -9,6 +9,8 @@ import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {nearest} from './suggest.js'
 import {UserError} from './errors.js'
+import {endpointOverride} from './aws.js'
+import type {AwsOptions} from './aws.js'
 import {raw} from './shell.js'
 import type {Token} from './shell.js'
 
@@ -18,6 +20,9 @@ const require = createRequire(import.meta.url)
  * Every region AWS has, from aws-cdk-lib's region table (already a dependency, kept current by AWS). Its package
  * exports only the heavy `region-info` index; the table itself is one small file next to it, loaded on its own.
  */
+/** diagnose --ssm-timeout, in seconds: the bounds of the flag, which the early start checks too. */
+export const SSM_TIMEOUT_SECONDS = {min: 5, max: 3600} as const
+
 export function knownRegions(): readonly string[] {
   const dir = dirname(require.resolve('aws-cdk-lib/region-info'))
   return (require(join(dir, 'lib/aws-entities.js')) as {AWS_REGIONS: string[]}).AWS_REGIONS
@@ -104,4 +109,18 @@ export function awsFlagTokens(o: {region?: string; profile?: string; endpointUrl
     ...(o.profile ? [raw('--profile'), o.profile] : []),
     ...(o.endpointUrl ? [raw('--endpoint-url'), o.endpointUrl] : []),
   ]
+}
+
+/** AWS_REGION / AWS_DEFAULT_REGION and the endpoint variables are user input too, checked as the flags are. */
+export function checkAwsEnvironment(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of Object.keys(env).filter((k) => k === 'AWS_ENDPOINT_URL' || k.startsWith('AWS_ENDPOINT_URL_'))) {
+    if (env[name]) checkEndpointUrl(env[name] as string, name)
+  }
+  if (options.region || endpointOverride(options, env)) return
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+    if (env[name]) {
+      checkRegion(env[name] as string, name)
+      return
+    }
+  }
 }

@@ -70,7 +70,7 @@ function readJson<T>(path: string): T | undefined {
 }
 
 /** What oclif would load for this plugin, when this shortcut can reproduce it exactly; undefined otherwise. */
-function loadPlugin(root: string, isRoot: boolean): {pjson: PackageJson; manifest: Manifest} | undefined {
+export function loadPlugin(root: string, isRoot: boolean): {pjson: PackageJson; manifest: Manifest} | undefined {
   const pjson = readJson<PackageJson>(join(root, 'package.json'))
   const manifest = readJson<Manifest>(join(root, 'oclif.manifest.json'))
   if (!pjson || !manifest || typeof manifest.commands !== 'object' || manifest.version !== pjson.version) return undefined

@@ -146,6 +146,10 @@ describe('loadSdk', () => {
 
   it('looks for bundles only from the compiled CLI: neither from the sources nor from the watchdog\'s Lambda bundle', () => {
     expect(sdkBundleDir('file:///opt/asg-doctor/dist/src/lib/aws.js')).toBe('/opt/asg-doctor/dist/sdk')
+    // The CLI's own bundle (scripts/bundle-cli.mjs): a shared chunk, or an entry point that holds this module.
+    expect(sdkBundleDir('file:///opt/asg-doctor/dist/cli/chunk-ABCD1234.js')).toBe('/opt/asg-doctor/dist/sdk')
+    expect(sdkBundleDir('file:///opt/asg-doctor/dist/cli/startup/early-lookup.js')).toBe('/opt/asg-doctor/dist/sdk')
+    expect(sdkBundleDir('file:///opt/dist/asg-doctor/dist/cli/commands/diagnose.js')).toBe('/opt/dist/asg-doctor/dist/sdk')
     expect(sdkBundleDir('file:///opt/asg-doctor/src/lib/aws.ts')).toBeUndefined()
     expect(sdkBundleDir('file:///opt/asg-doctor/dist/watchdog/index.mjs')).toBeUndefined()
     expect(sdkBundleDir('file:///var/task/index.mjs')).toBeUndefined()

@@ -17,10 +17,11 @@ export interface CliRun {
   ms: number
 }
 
-export function runCli(endpoint: string, args: string[]): Promise<CliRun> {
+/** `env`: variables set beside the emulator's (the tool's own switches, such as ASG_DOCTOR_NO_EARLY_LOOKUP). */
+export function runCli(endpoint: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const started = performance.now()
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], {cwd: ROOT, env: motoEnv(endpoint), timeout: 60_000}, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], {cwd: ROOT, env: {...motoEnv(endpoint), ...env}, timeout: 60_000}, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
       done({code, stdout, stderr, ms: Math.round(performance.now() - started)})
     })
