@@ -4,24 +4,17 @@
  * (src/startup/early-lookup.ts), and the service takes it over.
  */
 import type {LoadBalancer} from '@aws-sdk/client-elastic-load-balancing-v2'
-import type {AwsClients} from '../lib/aws.js'
 import {requestsOnWire} from '../lib/aws.js'
 import {collectSnapshot, preloadSdks} from '../collect/index.js'
-import type {CollectStats} from '../collect/index.js'
+import type {CollectOptions, CollectStats} from '../collect/index.js'
 import {resolveLoadBalancer} from '../collect/resolve.js'
 import {CallRunner} from '../collect/runner.js'
 import type {Snapshot} from '../snapshot/types.js'
 
-export interface LiveOptions {
+/** What the collection needs (src/collect/index.ts), but the ALB as typed instead of its lookup's answer. */
+export interface LiveOptions extends Pick<CollectOptions, 'clients' | 'region' | 'toolVersion' | 'endpointUrl' | 'now' | 'log'> {
   /** ALB name, ARN or DNS name, as typed. */
   alb: string
-  clients: AwsClients
-  region: string
-  toolVersion: string
-  endpointUrl?: string
-  now?: () => Date
-  /** One line per AWS call, for --verbose. */
-  log?: (line: string) => void
   /** Aborted before the lookup answers: the collection is not started. */
   signal?: AbortSignal
 }

@@ -1,10 +1,13 @@
 /**
- * A V8 code cache for the large CommonJS files the CLI loads (the AWS SDK clients: client-ec2 alone is a 2 MB
- * file). Compiling them is most of what loading the SDK costs; with V8's cached data the second and later runs
- * skip most of that work: loading the six clients went from ~0.39 s to ~0.24 s of CPU on the benchmark machine
- * (README, Benchmark). Node 22 has this built in (module.enableCompileCache), and it is used when present.
+ * A V8 code cache for the CommonJS files the CLI loads from its dependencies (the AWS SDK, oclif) and its trimmed
+ * SDK bundles (dist/sdk/). Compiling them is much of what loading them costs; with V8's cached data the second and
+ * later runs skip most of that work: loading the six SDK clients went from ~0.39 s to ~0.24 s of CPU on the
+ * benchmark machine (README, Benchmark). Small files too: oclif's ~150 files of a few KiB each cost ~45 ms to
+ * compile a run, and caching every file took ~15 ms of CPU off a 30-instance diagnosis (0.50 → 0.48 s, 8 pairs)
+ * although each small file's cache is a file read. Node 22 has this built in (module.enableCompileCache), and it is
+ * used when present.
  *
- * On Node 20 a hook on Module.prototype._compile compiles the files of more than LARGE bytes through vm.Script with
+ * On Node 20 a hook on Module.prototype._compile compiles those files through vm.Script with
  * cached data read from, and written after the run to, the user's cache directory (XDG_CACHE_HOME or
  * ~/.cache, then asg-doctor/v8-<node>/). A cache that V8 rejects (another V8, another file) is rewritten; a cache
  * directory that cannot be written costs nothing but the saving. ASG_DOCTOR_NO_COMPILE_CACHE=1 turns it off.
@@ -16,8 +19,8 @@ import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {Script} from 'node:vm'
 
-/** Files smaller than this compile fast enough without a cache (the cache's own read would cost as much). */
-const LARGE = 50_000
+/** The files cached: the dependencies' and the SDK bundles' (the CLI's own code is an ES module bundle). */
+const CACHED = /[\\/](node_modules|dist[\\/]sdk)[\\/]/
 
 interface CjsModule {
   exports: unknown
@@ -49,9 +52,8 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   const original = M.prototype._compile
   const pending: {file: string; script: Script}[] = []
   M.prototype._compile = function compile(this: CjsModule, content: string, filename: string, ...rest: unknown[]): unknown {
-    // Only large files from dependencies (the CLI's own code is small), and none with import(), which a vm.Script
-    // compiled this way could not run.
-    if (typeof content !== 'string' || content.length < LARGE || !filename.includes('node_modules') || content.includes('import(')) {
+    // None with import(), which a vm.Script compiled this way could not run.
+    if (typeof content !== 'string' || !CACHED.test(filename) || content.includes('import(')) {
       return original.call(this, content, filename, ...rest)
     }
     const file = join(dir, createHash('sha256').update(`${filename}\0${content.length}\0${createHash('sha256').update(content).digest('hex')}`).digest('hex'))
