@@ -6,7 +6,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 // --version and help come from the command manifest without loading all of oclif (src/startup/fast-path.ts);
 // ASG_DOCTOR_NO_FAST_PATH=1 turns that off (the tests compare both). Anything else goes through oclif, with a V8
-// code cache for the SDK's large files (src/startup/compile-cache.ts); `diagnose ALB` sends its first AWS request
+// code cache for the dependencies' files (src/startup/compile-cache.ts); `diagnose ALB` starts its AWS reads
 // before oclif loads (src/startup/early-lookup.ts).
 const {fileURLToPath} = await import('node:url')
 const root = fileURLToPath(new URL('..', import.meta.url))

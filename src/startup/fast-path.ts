@@ -61,12 +61,23 @@ interface Manifest {
 /** Hook events oclif never fires on the paths served here (help, --version, `help`, `version`). */
 const HOOKS_NOT_FIRED = new Set(['command_not_found', 'command_incomplete', 'jit_plugin_not_installed', 'plugins:preinstall', 'plugins:postinstall', 'plugins:postuninstall'])
 
+/**
+ * Each file read and parsed once per process: the start-up of `diagnose ALB` reads the CLI's package.json and
+ * manifest here and again in src/startup/early-lookup.ts. Nothing here modifies what it returns.
+ */
+const parsed = new Map<string, unknown>()
+
 function readJson<T>(path: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T
-  } catch {
-    return undefined
+  if (!parsed.has(path)) {
+    let value: unknown
+    try {
+      value = JSON.parse(readFileSync(path, 'utf8'))
+    } catch {
+      value = undefined
+    }
+    parsed.set(path, value)
   }
+  return parsed.get(path) as T | undefined
 }
 
 /** What oclif would load for this plugin, when this shortcut can reproduce it exactly; undefined otherwise. */
